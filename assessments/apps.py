@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "assessments"
+
+    def ready(self):
+        from . import signals  # noqa: F401

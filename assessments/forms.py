@@ -1,0 +1,76 @@
+import re
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from .models import LEVELS, SCORES, Trigger
+
+CHECKIN_FIELDS = ("wellbeing", "satisfaction", "energy", "hours", "notes", "talking_points")
+TRIGGER_KEY = re.compile(r"^(level|note)_(\d+)$")
+
+
+def _score(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=SCORES, coerce=int, required=False, empty_value=None
+    )
+
+
+class CheckInForm(forms.Form):
+    """Validates any subset of a check-in's answers.
+
+    Autosave posts one answer at a time, the plain form posts all of them: only the
+    answers present in the data are saved, so both go through the same form.
+    """
+
+    wellbeing = _score("Wellbeing")
+    satisfaction = _score("Job satisfaction")
+    energy = _score("Energy")
+    hours = forms.IntegerField(
+        label="Typical weekly hours", min_value=0, max_value=100, required=False
+    )
+    notes = forms.CharField(label="Private notes", max_length=10000, required=False)
+    talking_points = forms.CharField(
+        label="Talking points for the 1:1", max_length=10000, required=False
+    )
+
+    def __init__(self, *args, triggers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.triggers = triggers
+        for trigger in triggers:
+            self.fields[f"level_{trigger.pk}"] = forms.TypedChoiceField(
+                label=trigger.title, choices=LEVELS, coerce=int, required=False, empty_value=None
+            )
+            self.fields[f"note_{trigger.pk}"] = forms.CharField(
+                label="Note", max_length=2000, required=False
+            )
+
+    def clean(self):
+        unknown = [key for key in self.data if TRIGGER_KEY.match(key) and key not in self.fields]
+        if unknown:
+            raise forms.ValidationError(
+                "That trigger is not on this check-in: it is retired or not on your checklist."
+            )
+        return super().clean()
+
+    def answers(self) -> dict:
+        """The cleaned answers that were actually sent."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.data}
+
+
+class TriggerForm(forms.ModelForm):
+    class Meta:
+        model = Trigger
+        fields = ["title", "description", "theme"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "theme": forms.TextInput(attrs={"list": "themes"}),
+        }
+        help_texts = {"theme": "For example Leadership, Team, Manager, Role & growth or Ethics."}
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+
+class SignUpForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ["username", "email"]

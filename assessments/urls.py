@@ -1,0 +1,46 @@
+from datetime import date
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class MonthConverter:
+    """`2026-11` in a URL is the date 2026-11-01 in a view."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        year, month = map(int, value.split("-"))
+        return date(year, month, 1)  # ValueError for month 13 makes the URL a 404
+
+    def to_url(self, value: date) -> str:
+        return f"{value:%Y-%m}"
+
+
+class ActionConverter:
+    regex = "up|down|private|retire|restore|delete"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MonthConverter, "month")
+register_converter(ActionConverter, "action")
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("signup/", views.signup, name="signup"),
+    path("check-in/", views.checkin_current, name="checkin_current"),
+    path("check-in/<month:month>/", views.checkin, name="checkin"),
+    path("history/", views.history, name="history"),
+    path("checklist/", views.checklist, name="checklist"),
+    path("checklist/add/", views.trigger_add, name="trigger_add"),
+    path("checklist/<int:pk>/edit/", views.trigger_edit, name="trigger_edit"),
+    path("checklist/<int:pk>/<action:action>/", views.trigger_action, name="trigger_action"),
+    path("settings/", views.account, name="settings"),
+]

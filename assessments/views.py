@@ -1,0 +1,263 @@
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from .forms import CHECKIN_FIELDS, CheckInForm, SignUpForm, TriggerForm
+from .metrics import describe_turning_up, turning_up, with_counts
+from .models import LEVELS, SCORES, CheckIn, Trigger, next_month, previous_month, this_month
+from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if not settings.SIGNUP_OPEN:
+        return render(request, "registration/signup_closed.html", status=403)
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = SignUpForm(request.POST or None)
+    if form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Your checklist starts with the usual leave triggers.")
+        return redirect("checkin_current")
+    return render(
+        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    month = this_month()
+    checkins = with_counts(CheckIn.objects.filter(user=request.user))
+    recent = list(checkins[:3])
+    current = recent[0] if recent and recent[0].month == month else None
+    return render(
+        request,
+        "dashboard.html",
+        {"month": month, "current": current, "recent": recent, "describe": describe_turning_up},
+    )
+
+
+@require_GET
+def checkin_current(request: HttpRequest) -> HttpResponse:
+    return redirect("checkin", month=this_month())
+
+
+def _checkin_page(request, month: date, form: CheckInForm | None = None, status: int = 200):
+    checkin = CheckIn.objects.filter(user=request.user, month=month).first()
+    triggers = form.triggers if form else list(checkin_triggers(user=request.user, checkin=checkin))
+    ratings = {r.trigger_id: r for r in checkin.ratings.all()} if checkin else {}
+    previous = CheckIn.objects.filter(user=request.user, month__lt=month).order_by("-month").first()
+    last = {r.trigger_id: r for r in previous.ratings.all()} if previous else {}
+
+    # What the page shows: what is stored, or what was just sent when it was refused.
+    values = {name: getattr(checkin, name) for name in CHECKIN_FIELDS} if checkin else {}
+    for trigger in triggers:
+        if trigger.pk in ratings:
+            values[f"level_{trigger.pk}"] = ratings[trigger.pk].level
+            values[f"note_{trigger.pk}"] = ratings[trigger.pk].note
+    if form is not None:
+        values.update(form.data.dict())
+    values = {name: "" if value is None else str(value) for name, value in values.items()}
+    errors = {name: " ".join(problems) for name, problems in (form.errors if form else {}).items()}
+
+    scores = [
+        ("wellbeing", "Wellbeing", "Your mental health and happiness — they come first."),
+        ("satisfaction", "Job satisfaction", "How satisfied you are with the job."),
+        ("energy", "Energy", "How much of your work energized you."),
+    ]
+    context = {
+        "month": month,
+        "prev_month": previous_month(month),
+        "next_month": next_month(month) if month < this_month() else None,
+        "checkin": checkin,
+        "form": form,
+        "is_current": month == this_month(),
+        "previous": previous,
+        "scores": [
+            {
+                "name": name,
+                "label": label,
+                "hint": hint,
+                "value": values.get(name, ""),
+                "error": errors.get(name),
+            }
+            for name, label, hint in scores
+        ],
+        "score_choices": [str(value) for value, _ in SCORES],
+        "levels": [(str(value), label) for value, label in LEVELS],
+        "rows": [
+            {
+                "trigger": trigger,
+                "level": values.get(f"level_{trigger.pk}", ""),
+                "note": values.get(f"note_{trigger.pk}", ""),
+                "last": last.get(trigger.pk),
+                "error": errors.get(f"level_{trigger.pk}") or errors.get(f"note_{trigger.pk}"),
+            }
+            for trigger in triggers
+        ],
+        "values": values,
+        "summary": describe_turning_up(turning_up(checkin)),
+    }
+    return render(request, "checkin.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
+    if month > this_month():
+        message = (
+            f"{month:%B %Y} hasn’t started yet. You can check in for this month or any past one."
+        )
+        if request.htmx:
+            return render(request, "checkin.html#status", {"error": message}, status=422)
+        return render(request, "refused.html", {"title": "Not yet", "message": message}, status=400)
+    if request.method == "GET":
+        return _checkin_page(request, month)
+
+    existing = CheckIn.objects.filter(user=request.user, month=month).first()
+    triggers = list(checkin_triggers(user=request.user, checkin=existing))
+    form = CheckInForm(request.POST, triggers=triggers)
+    saved = None
+    if form.is_valid():
+        try:
+            saved = checkin_save_answers(
+                user=request.user, month=month, triggers=triggers, answers=form.answers()
+            )
+        except NoteNeedsLevel as problem:
+            form.add_error(None, str(problem))
+
+    if request.htmx:
+        if saved is None:
+            error = " ".join(message for errors in form.errors.values() for message in errors)
+            return render(request, "checkin.html#status", {"error": error}, status=422)
+        summary = describe_turning_up(turning_up(saved))
+        return render(request, "checkin.html#status", {"summary": summary})
+    if saved is None:
+        return _checkin_page(request, month, form=form, status=400)
+    messages.success(request, f"Check-in for {month:%B %Y} saved.")
+    return redirect("checkin", month=month)
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    checkins = with_counts(CheckIn.objects.filter(user=request.user))
+    return render(request, "history.html", {"checkins": checkins})
+
+
+# Checklist ------------------------------------------------------------------
+
+
+def _get_trigger(request: HttpRequest, pk: int) -> Trigger:
+    return get_object_or_404(Trigger, pk=pk, user=request.user)
+
+
+def _checklist(
+    request: HtmxHttpRequest,
+    *,
+    editing: int | None = None,
+    add_form=None,
+    edit_form=None,
+    status=200,
+):
+    triggers = list(Trigger.objects.filter(user=request.user).with_rating_counts())
+    context = {
+        "themes": sorted(
+            {"Leadership", "Team", "Manager", "Role & growth", "Ethics"}
+            | {t.theme for t in triggers if t.theme}
+        ),
+        "active": [t for t in triggers if t.retired is None],
+        "retired": [t for t in triggers if t.retired is not None],
+        "editing": editing,
+        "add_form": add_form or TriggerForm(),
+        "edit_form": edit_form,
+    }
+    template = "checklist.html#checklist" if request.htmx else "checklist.html"
+    return render(request, template, context, status=status)
+
+
+def _done(request: HtmxHttpRequest, message: str = "") -> HttpResponse:
+    if request.htmx:
+        return _checklist(request)
+    if message:
+        messages.success(request, message)
+    return redirect("checklist")
+
+
+@require_GET
+def checklist(request: HtmxHttpRequest) -> HttpResponse:
+    return _checklist(request)
+
+
+@require_POST
+def trigger_add(request: HtmxHttpRequest) -> HttpResponse:
+    form = TriggerForm(request.POST)
+    if not form.is_valid():
+        return _checklist(request, add_form=form, status=422 if request.htmx else 400)
+    Trigger.objects.add(user=request.user, **form.cleaned_data)
+    return _done(request, f"Added “{form.cleaned_data['title']}”.")
+
+
+@require_http_methods(["GET", "POST"])
+def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    trigger = _get_trigger(request, pk)
+    if request.method == "GET":
+        return _checklist(request, editing=trigger.pk, edit_form=TriggerForm(instance=trigger))
+    form = TriggerForm(request.POST, instance=trigger)
+    if not form.is_valid():
+        status = 422 if request.htmx else 400
+        return _checklist(request, editing=trigger.pk, edit_form=form, status=status)
+    form.save()
+    return _done(request, "Saved.")
+
+
+@require_POST
+def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    trigger = _get_trigger(request, pk)
+    if action == "delete":
+        if trigger.ratings.exists():
+            messages.error(request, "This trigger has ratings, so it can only be retired.")
+            return _done(request)
+        trigger.delete()
+        return _done(request, f"Deleted “{trigger.title}”.")
+    {
+        "up": lambda: trigger.move(-1),
+        "down": lambda: trigger.move(+1),
+        "private": trigger.toggle_private,
+        "retire": trigger.retire,
+        "restore": trigger.restore,
+    }[action]()
+    return _done(request)
+
+
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "settings.html")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(
+        request,
+        "refused.html",
+        {"title": "Not found", "message": "There is nothing here."},
+        status=404,
+    )
