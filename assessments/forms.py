@@ -3,16 +3,14 @@ import re
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from .models import LEVELS, SCORES, Trigger
+from .models import LEVELS, SCORES, Job, Trigger, UserSettings
 
 CHECKIN_FIELDS = ("wellbeing", "satisfaction", "energy", "hours", "notes", "talking_points")
 TRIGGER_KEY = re.compile(r"^(level|note)_(\d+)$")
 
 
 def _score(label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, choices=SCORES, coerce=int, required=False, empty_value=None
-    )
+    return forms.TypedChoiceField(label=label, choices=SCORES, coerce=int, required=False, empty_value=None)
 
 
 class CheckInForm(forms.Form):
@@ -25,13 +23,9 @@ class CheckInForm(forms.Form):
     wellbeing = _score("Wellbeing")
     satisfaction = _score("Job satisfaction")
     energy = _score("Energy")
-    hours = forms.IntegerField(
-        label="Typical weekly hours", min_value=0, max_value=100, required=False
-    )
+    hours = forms.IntegerField(label="Typical weekly hours", min_value=0, max_value=100, required=False)
     notes = forms.CharField(label="Private notes", max_length=10000, required=False)
-    talking_points = forms.CharField(
-        label="Talking points for the 1:1", max_length=10000, required=False
-    )
+    talking_points = forms.CharField(label="Talking points for the 1:1", max_length=10000, required=False)
 
     def __init__(self, *args, triggers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,9 +34,7 @@ class CheckInForm(forms.Form):
             self.fields[f"level_{trigger.pk}"] = forms.TypedChoiceField(
                 label=trigger.title, choices=LEVELS, coerce=int, required=False, empty_value=None
             )
-            self.fields[f"note_{trigger.pk}"] = forms.CharField(
-                label="Note", max_length=2000, required=False
-            )
+            self.fields[f"note_{trigger.pk}"] = forms.CharField(label="Note", max_length=2000, required=False)
 
     def clean(self):
         unknown = [key for key in self.data if TRIGGER_KEY.match(key) and key not in self.fields]
@@ -74,3 +66,26 @@ class TriggerForm(forms.ModelForm):
 class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ["username", "email"]
+
+
+class UserSettingsForm(forms.ModelForm):
+    class Meta:
+        model = UserSettings
+        fields = ["turn_up_level", "together_count", "sustained_months", "tenure_years"]
+
+
+class JobForm(forms.ModelForm):
+    class Meta:
+        model = Job
+        fields = ["employer", "role", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date can’t be before the start date.")
+        return cleaned

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,11 +16,16 @@ def month_start(day: date) -> date:
 
 
 def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return add_months(month, 1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def previous_month(month: date) -> date:
-    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    return add_months(month, -1)
 
 
 def this_month() -> date:
@@ -39,15 +45,11 @@ class TriggerQuerySet(models.QuerySet):
 
 
 class Trigger(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triggers"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triggers")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     theme = models.CharField(max_length=60, blank=True)
-    private = models.BooleanField(
-        default=False, help_text="Starts hidden in exports for your manager."
-    )
+    private = models.BooleanField(default=False, help_text="Starts hidden in exports for your manager.")
     position = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     retired = models.DateField(null=True, blank=True)
@@ -99,9 +101,7 @@ class Trigger(models.Model):
 class CheckIn(models.Model):
     """One per user and calendar month; `month` is the first day of that month."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
     month = models.DateField()
     wellbeing = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
@@ -118,9 +118,7 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "month"], name="one_checkin_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="checkin_month_is_first_day"),
-            models.CheckConstraint(
-                condition=Q(hours__gte=0, hours__lte=100), name="checkin_hours_0_100"
-            ),
+            models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=100), name="checkin_hours_0_100"),
             *(
                 models.CheckConstraint(
                     condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
@@ -149,10 +147,91 @@ class Rating(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["checkin", "trigger"], name="one_rating_per_trigger"),
-            models.CheckConstraint(
-                condition=Q(level__gte=0, level__lte=3), name="rating_level_0_3"
-            ),
+            models.CheckConstraint(condition=Q(level__gte=0, level__lte=3), name="rating_level_0_3"),
         ]
 
     def __str__(self):
         return f"{self.trigger}: {self.get_level_display()}"
+
+
+class UserSettings(models.Model):
+    """Each person's thresholds; the defaults are the ones PRODUCT.md describes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_settings"
+    )
+    turn_up_level = models.PositiveSmallIntegerField(
+        "A trigger turns up at",
+        default=TURNS_UP_AT,
+        choices=LEVELS[1:],
+        help_text="The level from which a rating counts as turning up.",
+    )
+    together_count = models.PositiveSmallIntegerField(
+        "Together means at least",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many triggers turning up in one check-in count as turning up together.",
+    )
+    sustained_months = models.PositiveSmallIntegerField(
+        "Sustained means together for",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Consecutive months; a missed month breaks the run.",
+    )
+    tenure_years = models.PositiveSmallIntegerField(
+        "Suggest a light job search after",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Years in one job.",
+    )
+
+    class Meta:
+        verbose_name_plural = "user settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(turn_up_level__gte=1, turn_up_level__lte=3), name="settings_turn_up_1_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(together_count__gte=1, together_count__lte=50),
+                name="settings_together_1_50",
+            ),
+            models.CheckConstraint(
+                condition=Q(sustained_months__gte=1, sustained_months__lte=24),
+                name="settings_sustained_1_24",
+            ),
+            models.CheckConstraint(
+                condition=Q(tenure_years__gte=1, tenure_years__lte=50), name="settings_tenure_1_50"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Settings of {self.user}"
+
+    @classmethod
+    def of(cls, user) -> "UserSettings":
+        return cls.objects.get_or_create(user=user)[0]
+
+
+class Job(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    employer = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Leave empty for your current job.")
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(employer=""), name="job_employer_not_blank"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="job_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role} at {self.employer}" if self.role else self.employer
+
+    def contains(self, month: date) -> bool:
+        """Whether any day of `month` falls within this job."""
+        return self.start < next_month(month) and (self.end is None or self.end >= month)

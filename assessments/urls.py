@@ -42,5 +42,8 @@ urlpatterns = [
     path("checklist/add/", views.trigger_add, name="trigger_add"),
     path("checklist/<int:pk>/edit/", views.trigger_edit, name="trigger_edit"),
     path("checklist/<int:pk>/<action:action>/", views.trigger_action, name="trigger_action"),
-    path("settings/", views.account, name="settings"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/jobs/add/", views.job_add, name="job_add"),
+    path("settings/jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),
+    path("settings/jobs/<int:pk>/delete/", views.job_delete, name="job_delete"),
 ]

@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date
 
 from django.conf import settings
@@ -5,14 +6,29 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from .forms import CHECKIN_FIELDS, CheckInForm, SignUpForm, TriggerForm
+from . import charts, metrics
+from .forms import CHECKIN_FIELDS, CheckInForm, JobForm, SignUpForm, TriggerForm, UserSettingsForm
 from .metrics import describe_turning_up, turning_up, with_counts
-from .models import LEVELS, SCORES, CheckIn, Trigger, next_month, previous_month, this_month
+from .models import (
+    LEVELS,
+    SCORES,
+    CheckIn,
+    Job,
+    Rating,
+    Trigger,
+    UserSettings,
+    add_months,
+    next_month,
+    previous_month,
+    this_month,
+)
 from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers
 
 
@@ -40,22 +56,100 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your checklist starts with the usual leave triggers.")
         return redirect("checkin_current")
-    return render(
-        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    prefs = UserSettings.of(request.user)
+    threshold = prefs.turn_up_level
     month = this_month()
-    checkins = with_counts(CheckIn.objects.filter(user=request.user))
-    recent = list(checkins[:3])
-    current = recent[0] if recent and recent[0].month == month else None
-    return render(
-        request,
-        "dashboard.html",
-        {"month": month, "current": current, "recent": recent, "describe": describe_turning_up},
-    )
+    range_key = request.GET.get("range") if request.GET.get("range") in RANGES else "12m"
+    checkins = list(with_counts(CheckIn.objects.filter(user=request.user), threshold).order_by("month"))
+    context = {
+        "month": month,
+        "prefs": prefs,
+        "current": checkins[-1] if checkins and checkins[-1].month == month else None,
+        "ranges": [(key, label) for key, (label, _) in RANGES.items()],
+        "levels": LEVELS,
+        "range": range_key,
+        **_tenure(request.user, prefs),
+    }
+    if checkins:
+        context.update(_trends(request.user, checkins, prefs, range_key))
+    template = "dashboard.html#charts" if request.htmx else "dashboard.html"
+    return render(request, template, context)
+
+
+def _tenure(user, prefs: UserSettings) -> dict:
+    today = timezone.localdate()
+    job = Job.objects.filter(Q(end__isnull=True) | Q(end__gte=today), user=user, start__lte=today).first()
+    if job is None:
+        return {}
+    months = (today.year - job.start.year) * 12 + today.month - job.start.month - (today.day < job.start.day)
+    years, rest = divmod(months, 12)
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((years, "year"), (rest, "month")) if n]
+    return {
+        "job": job,
+        "tenure": " ".join(parts) or "less than a month",
+        "nudge": years >= prefs.tenure_years,
+    }
+
+
+def _trends(user, checkins: list[CheckIn], prefs: UserSettings, range_key: str) -> dict:
+    threshold, month = prefs.turn_up_level, this_month()
+    length = RANGES[range_key][1]
+    since = checkins[0].month
+    if length:
+        since = max(since, add_months(month, 1 - length))
+    series = metrics.monthly([c for c in checkins if c.month >= since], since, month)
+    months = [m for m, _ in series]
+
+    triggers = {t.pk: t for t in Trigger.objects.filter(user=user)}
+    cells = {
+        (trigger_id, checkin_month): (level, note)
+        for trigger_id, checkin_month, level, note in Rating.objects.filter(
+            checkin__user=user, checkin__month__gte=since
+        ).values_list("trigger_id", "checkin__month", "level", "note")
+    }
+    rated = [t for t in triggers.values() if any((t.pk, m) in cells for m in months)]
+    alone = Counter(t for (t, _), (level, _) in cells.items() if level >= threshold)
+    turned_up = [t for t in rated if alone[t.pk]]
+    pairs = metrics.co_occurrence(user, since, threshold)
+
+    latest = checkins[-1]
+    latest_up = [
+        triggers[r.trigger_id] for r in latest.ratings.filter(level__gte=threshold).order_by("-level")
+    ]
+    rising = [(triggers[r.trigger_id], r) for r in metrics.rising(checkins, threshold)]
+    jobs = list(Job.objects.filter(user=user, start__gte=since))
+    return {
+        "latest": latest,
+        "headline": metrics.headline(checkins),
+        "together": latest.turning_up >= prefs.together_count,
+        "latest_up": latest_up,
+        "sustained": metrics.sustained_run(checkins, prefs.together_count),
+        "rising": rising,
+        "series": series,
+        "rated_triggers": rated,
+        "heat_rows": [
+            (t, [charts.LEVEL_NAMES[cells[(t.pk, m)][0]] if (t.pk, m) in cells else "" for m in months])
+            for t in rated
+        ],
+        "months": months,
+        "pairs": sorted(((triggers[i], triggers[j], n) for (i, j), n in pairs.items()), key=lambda p: -p[2]),
+        "figures": {
+            "together": charts.together(
+                series, threshold=threshold, together_at=prefs.together_count, jobs=jobs
+            ),
+            "heatmap": charts.heatmap(months, rated, cells),
+            "cooccurrence": charts.co_occurrence(turned_up, pairs, alone),
+            "wellbeing": charts.wellbeing(series),
+        },
+    }
 
 
 @require_GET
@@ -125,9 +219,7 @@ def _checkin_page(request, month: date, form: CheckInForm | None = None, status:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
     if month > this_month():
-        message = (
-            f"{month:%B %Y} hasn’t started yet. You can check in for this month or any past one."
-        )
+        message = f"{month:%B %Y} hasn’t started yet. You can check in for this month or any past one."
         if request.htmx:
             return render(request, "checkin.html#status", {"error": message}, status=422)
         return render(request, "refused.html", {"title": "Not yet", "message": message}, status=400)
@@ -221,8 +313,8 @@ def trigger_add(request: HtmxHttpRequest) -> HttpResponse:
 def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     trigger = _get_trigger(request, pk)
     if request.method == "GET":
-        return _checklist(request, editing=trigger.pk, edit_form=TriggerForm(instance=trigger))
-    form = TriggerForm(request.POST, instance=trigger)
+        return _checklist(request, editing=trigger.pk, edit_form=TriggerForm(instance=trigger, auto_id="edit_%s"))
+    form = TriggerForm(request.POST, instance=trigger, auto_id="edit_%s")
     if not form.is_valid():
         status = 422 if request.htmx else 400
         return _checklist(request, editing=trigger.pk, edit_form=form, status=status)
@@ -249,9 +341,69 @@ def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
     return _done(request)
 
 
-@require_GET
-def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "settings.html")
+# Settings -------------------------------------------------------------------
+
+
+def _settings(request: HtmxHttpRequest, *, part: str = "", status: int = 200, **forms) -> HttpResponse:
+    prefs = UserSettings.of(request.user)
+    context = {
+        "settings_form": forms.get("settings_form") or UserSettingsForm(instance=prefs),
+        "jobs": Job.objects.filter(user=request.user),
+        "job_form": forms.get("job_form") or JobForm(),
+        "editing": forms.get("editing"),
+        "edit_form": forms.get("edit_form"),
+    }
+    template = f"settings.html#{part}" if request.htmx and part else "settings.html"
+    return render(request, template, context, status=status)
+
+
+def _settings_done(request: HtmxHttpRequest, part: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return _settings(request, part=part) if request.htmx else redirect("settings")
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _settings(request)
+    form = UserSettingsForm(request.POST, instance=UserSettings.of(request.user))
+    if not form.is_valid():
+        return _settings(request, part="thresholds", settings_form=form, status=422 if request.htmx else 400)
+    form.save()
+    return _settings_done(request, "thresholds", "Thresholds saved.")
+
+
+def _get_job(request: HttpRequest, pk: int) -> Job:
+    return get_object_or_404(Job, pk=pk, user=request.user)
+
+
+@require_POST
+def job_add(request: HtmxHttpRequest) -> HttpResponse:
+    form = JobForm(request.POST, instance=Job(user=request.user))
+    if not form.is_valid():
+        return _settings(request, part="jobs", job_form=form, status=422 if request.htmx else 400)
+    form.save()
+    return _settings_done(request, "jobs", f"Added {form.instance}.")
+
+
+@require_http_methods(["GET", "POST"])
+def job_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    if request.method == "GET":
+        return _settings(request, part="jobs", editing=job.pk, edit_form=JobForm(instance=job, auto_id="edit_%s"))
+    form = JobForm(request.POST, instance=job, auto_id="edit_%s")
+    if not form.is_valid():
+        status = 422 if request.htmx else 400
+        return _settings(request, part="jobs", editing=job.pk, edit_form=form, status=status)
+    form.save()
+    return _settings_done(request, "jobs", f"Saved {job}.")
+
+
+@require_POST
+def job_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    job.delete()
+    return _settings_done(request, "jobs", f"Removed {job}.")
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,0 +1,230 @@
+"""The dashboard's Plotly figures, built in Python and drawn by static/js/dashboard.js.
+
+Colours are from the Okabe–Ito palette, which stays distinguishable with the common
+kinds of colour blindness; every chart also has a table beside it.
+"""
+
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+from django.utils.html import escape
+
+from .models import LEVELS, CheckIn, Job
+
+LEVEL_NAMES = dict(LEVELS)
+LEVEL_COLOURS = {0: "#9aa5b1", 1: "#56B4E9", 2: "#E69F00", 3: "#D55E00"}
+LINE_COLOURS = {"wellbeing": "#009E73", "satisfaction": "#0072B2", "energy": "#CC79A7"}
+MARGIN = {"l": 40, "r": 20, "t": 30, "b": 40}
+
+
+def _figure(traces, **layout) -> dict:
+    figure = go.Figure(traces, layout={"margin": MARGIN, "hovermode": "closest", **layout})
+    return figure.to_plotly_json()
+
+
+def _short(title: str, length: int = 40) -> str:
+    """Shortened and escaped: Plotly reads a little HTML in labels, users' text must not be."""
+    return escape(title if len(title) <= length else title[: length - 1] + "…")
+
+
+def _trigger_axis(triggers: list, length: int) -> dict:
+    # Positions, not titles, as categories: two titles may shorten to the same label.
+    return {
+        "tickvals": list(range(len(triggers))),
+        "ticktext": [_short(t.title, length) for t in triggers],
+    }
+
+
+def together(series: list[tuple[date, CheckIn | None]], *, threshold: int, together_at: int, jobs: list[Job]):
+    """Triggers turning up per month, stacked by level, with the together line and job changes."""
+    months = [month for month, _ in series]
+    traces = [
+        go.Bar(
+            name=LEVEL_NAMES[level],
+            x=months,
+            y=[getattr(c, f"at_level_{level}") if c else None for _, c in series],
+            marker_color=LEVEL_COLOURS[level],
+            hovertemplate=f"%{{x|%b %Y}}: %{{y}} {LEVEL_NAMES[level]}<extra></extra>",
+        )
+        for level in range(threshold, 4)
+    ]
+    shapes = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "y0": together_at,
+            "y1": together_at,
+            "line": {"dash": "dash", "width": 2, "color": "#D55E00"},
+        },
+    ]
+    annotations = [
+        {
+            "xref": "paper",
+            "x": 0,
+            "y": together_at,
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "text": f"together: {together_at}",
+            "showarrow": False,
+        },
+    ]
+    for job in jobs:
+        if months and months[0] <= job.start <= months[-1]:
+            shapes.append(
+                {
+                    "type": "line",
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "x0": job.start,
+                    "x1": job.start,
+                    "line": {"dash": "dot", "width": 1.5, "color": "#0072B2"},
+                }
+            )
+            annotations.append(
+                {
+                    "yref": "paper",
+                    "y": 1,
+                    "x": job.start,
+                    "yanchor": "bottom",
+                    "text": f"→ {job.employer}",
+                    "showarrow": False,
+                }
+            )
+    return _figure(
+        traces,
+        barmode="stack",
+        shapes=shapes,
+        annotations=annotations,
+        yaxis={"title": {"text": "triggers turning up"}, "rangemode": "tozero", "dtick": 1},
+        xaxis={"type": "date", "range": _padded(months)},
+        legend={"orientation": "h", "y": -0.15},
+    )
+
+
+def _padded(months: list[date]) -> list[date]:
+    """An x range that shows every month of the period, even empty ones at either end."""
+    return [months[0] - timedelta(days=15), months[-1] + timedelta(days=15)] if months else []
+
+
+def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tuple[int, str]]) -> dict:
+    """Trigger × month levels; missing ratings are blank cells, not zeros."""
+    z, text = [], []
+    for trigger in triggers:
+        z.append([cells[(trigger.pk, m)][0] if (trigger.pk, m) in cells else None for m in months])
+        text.append(
+            [
+                _hover(trigger.title, m, *cells[(trigger.pk, m)])
+                if (trigger.pk, m) in cells
+                else f"{trigger.title}<br>{m:%b %Y}: not rated"
+                for m in months
+            ]
+        )
+    scale = []
+    for level in range(4):
+        scale += [[level / 4, LEVEL_COLOURS[level]], [(level + 1) / 4, LEVEL_COLOURS[level]]]
+    return _figure(
+        [
+            go.Heatmap(
+                x=months,
+                y=list(range(len(triggers))),
+                z=z,
+                text=text,
+                hovertemplate="%{text}<extra></extra>",
+                zmin=-0.5,
+                zmax=3.5,
+                colorscale=scale,
+                xgap=1,
+                ygap=1,
+                # No colour bar: plotly.js draws its gradient with a style attribute, which the
+                # CSP refuses. The page shows the four levels as a legend of its own instead.
+                showscale=False,
+            )
+        ],
+        height=max(260, 28 * len(triggers) + 90),
+        margin={**MARGIN, "l": 10},
+        yaxis={"autorange": "reversed", "automargin": True, **_trigger_axis(triggers, 40)},
+        xaxis={"type": "date"},
+    )
+
+
+def _hover(title: str, month: date, level: int, note: str) -> str:
+    text = f"{_short(title)}<br>{month:%b %Y}: <b>{LEVEL_NAMES[level]}</b>"
+    return f"{text}<br>{_short(note, 120)}" if note else text
+
+
+def co_occurrence(triggers: list, counts: dict[tuple[int, int], int], alone: dict[int, int]) -> dict:
+    """How often each pair of triggers turned up in the same check-in."""
+    ids = [t.pk for t in triggers]
+    z = [[alone.get(i, 0) if i == j else counts.get((min(i, j), max(i, j)), 0) for j in ids] for i in ids]
+    positions = list(range(len(triggers)))
+    return _figure(
+        [
+            go.Heatmap(
+                x=positions,
+                y=positions,
+                z=z,
+                text=[[f"{_short(a.title)} & {_short(b.title)}" for b in triggers] for a in triggers],
+                colorscale=[[0, "#f2f2f2"], [1, "#0072B2"]],
+                zmin=0,
+                hovertemplate="%{text}: %{z} check-ins<extra></extra>",
+                texttemplate="%{z}",
+                # Gaps also keep plotly.js from its "fast" drawing, which sets a style attribute.
+                xgap=1,
+                ygap=1,
+                showscale=False,  # the counts are written in the cells
+            )
+        ],
+        height=max(300, 30 * len(triggers) + 160),
+        margin={**MARGIN, "l": 10, "b": 10},
+        yaxis={"autorange": "reversed", "automargin": True, **_trigger_axis(triggers, 30)},
+        xaxis={"automargin": True, "tickangle": -40, **_trigger_axis(triggers, 30)},
+    )
+
+
+def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
+    """Wellbeing, satisfaction and energy (1–5) with weekly hours on a second axis."""
+    months = [month for month, _ in series]
+    traces = [
+        go.Scatter(
+            name=label,
+            x=months,
+            y=[getattr(c, field) if c else None for _, c in series],
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": LINE_COLOURS[field], "dash": dash},
+            marker={"symbol": symbol, "size": 8},
+            hovertemplate=f"%{{x|%b %Y}}: {label} %{{y}}<extra></extra>",
+        )
+        for field, label, dash, symbol in (
+            ("wellbeing", "Wellbeing", "solid", "circle"),
+            ("satisfaction", "Job satisfaction", "dash", "square"),
+            ("energy", "Energy", "dot", "diamond"),
+        )
+    ]
+    traces.append(
+        go.Bar(
+            name="Weekly hours",
+            x=months,
+            y=[c.hours if c else None for _, c in series],
+            yaxis="y2",
+            marker_color="rgba(128,128,128,0.2)",
+            hovertemplate="%{x|%b %Y}: %{y} hours a week<extra></extra>",
+        )
+    )
+    return _figure(
+        traces,
+        yaxis={"range": [0.5, 5.5], "dtick": 1, "title": {"text": "1–5"}},
+        yaxis2={
+            "overlaying": "y",
+            "dtick": 10,
+            "side": "right",
+            "rangemode": "tozero",
+            "title": {"text": "hours"},
+            "showgrid": False,
+        },
+        xaxis={"type": "date", "range": _padded(months)},
+        legend={"orientation": "h", "y": -0.15},
+    )

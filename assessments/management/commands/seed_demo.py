@@ -1,0 +1,86 @@
+"""A demo account with three years of monthly check-ins that tell a story.
+
+A few triggers are always faintly there; then, in the last year of the first job,
+several rise together; after a job change things are calmer.
+"""
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assessments.models import CheckIn, Job, Rating, add_months, this_month
+
+USERNAME = "demo"
+PASSWORD = "demo-password"
+
+# Default-checklist positions (see assessments/defaults.py) and how each one evolves:
+# a base level in the calm first year, and whether it rises before the job change.
+STORY = {
+    0: (1, True),  # leadership ignoring the company values
+    1: (1, True),  # gamified KPIs
+    2: (0, False),
+    3: (0, False),
+    4: (1, True),  # lack of trust in the manager (private)
+    5: (0, False),
+    6: (0, True),  # no humility after mistakes
+    7: (1, False),
+    8: (1, True),  # no growth
+    9: (0, True),  # unsatisfied
+    10: (0, False),
+}
+NOTES = {
+    0: "Values talk at the all-hands, the opposite in the roadmap review.",
+    1: "Quarter planning was all about the dashboard numbers again.",
+    4: "Decisions about my project made without me.",
+    8: "Promotion conversation pushed to next cycle, again.",
+}
+
+
+class Command(BaseCommand):
+    help = f"Create (or recreate) the demo account '{USERNAME}' with three years of check-ins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = get_user_model().objects
+        users.filter(username=USERNAME).delete()
+        user = users.create_user(USERNAME, password=PASSWORD)
+        triggers = list(user.triggers.order_by("position"))
+        rng = random.Random(2021)
+        first = add_months(this_month(), -36)
+        change = add_months(first, 24)
+        Job.objects.create(
+            user=user, employer="Signal & Co", role="Data scientist", start=add_months(first, -14)
+        )
+        Job.objects.filter(user=user).update(end=add_months(change, -1).replace(day=28))
+        Job.objects.create(user=user, employer="Duo", role="Senior engineer", start=change)
+
+        for index in range(36):
+            month = add_months(first, index)
+            if index in (8, 29):
+                continue  # missed months show as gaps
+            if index < 12:
+                strain = 0
+            elif index < 24:
+                strain = (index - 12) / 11  # the bad year, getting worse
+            else:
+                strain = -0.5
+            checkin = CheckIn.objects.create(
+                user=user,
+                month=month,
+                wellbeing=max(1, min(5, round(4 - 2.5 * strain + rng.uniform(-0.5, 0.5)))),
+                satisfaction=max(1, min(5, round(4 - 3 * strain + rng.uniform(-0.5, 0.5)))),
+                energy=max(1, min(5, round(4 - 2 * strain + rng.uniform(-0.6, 0.6)))),
+                hours=round(40 + 8 * max(strain, 0) + rng.uniform(-3, 3)),
+                talking_points="Ask about the roadmap for next quarter." if index % 3 == 0 else "",
+            )
+            ratings = []
+            for position, (base, rises) in STORY.items():
+                level = base + (round(2.4 * strain + rng.uniform(-0.4, 0.4)) if rises else 0)
+                level = max(0, min(3, level if strain >= 0 else base - (rng.random() < 0.5)))
+                note = NOTES.get(position, "") if level == 3 else ""
+                ratings.append(Rating(checkin=checkin, trigger=triggers[position], level=level, note=note))
+            Rating.objects.bulk_create(ratings)
+        CheckIn.objects.filter(user=user).update(backfilled=False)
+        self.stdout.write(f"Demo account ready: log in as '{USERNAME}' with password '{PASSWORD}'.")

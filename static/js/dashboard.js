@@ -1,0 +1,45 @@
+// Draws the dashboard's figures. Each chart is a <div data-figure="ID"> whose figure
+// (built on the server) waits in <script type="application/json" id="ID">.
+(function () {
+  "use strict";
+
+  function colours() {
+    var style = getComputedStyle(document.body);
+    return {
+      text: style.color,
+      grid: style.getPropertyValue("--line").trim() || "#d5d8dc",
+    };
+  }
+
+  function draw(root) {
+    if (!window.Plotly) return;
+    var c = colours();
+    root.querySelectorAll("[data-figure]").forEach(function (element) {
+      var source = document.getElementById(element.dataset.figure);
+      if (!source) return;
+      var figure = JSON.parse(source.textContent);
+      var layout = Object.assign({}, figure.layout, {
+        paper_bgcolor: "rgba(0,0,0,0)",
+        plot_bgcolor: "rgba(0,0,0,0)",
+        font: { color: c.text, family: "system-ui, sans-serif", size: 12 },
+        autosize: true,
+      });
+      ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
+        if (layout[axis]) layout[axis] = Object.assign({ gridcolor: c.grid, zerolinecolor: c.grid }, layout[axis]);
+      });
+      Plotly.react(element, figure.data, layout, {
+        responsive: true,
+        displaylogo: false,
+        modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  // The range links swap #charts with htmx: draw the new figures once they are in place.
+  // htmx:load fires on content htmx has just put in the page (and once on <body> at start).
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt !== document.body) draw(event.detail.elt);
+  });
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () { draw(document); });
+})();
