@@ -9,16 +9,16 @@ from datetime import date
 
 from django.db.models import Avg, Case, Count, F, Max, Q, QuerySet, Value, When
 
-from .models import TURNS_UP_AT, CheckIn, Rating, next_month, previous_month
+from .models import CheckIn, Rating, next_month, previous_month
 
 RECENT, BEFORE = 3, 12  # check-ins compared to find rising triggers
 RISE = 1.0  # how much higher the recent mean level must be
 
 
-def with_counts(checkins: QuerySet[CheckIn], threshold: int = TURNS_UP_AT) -> QuerySet[CheckIn]:
+def with_counts(checkins: QuerySet[CheckIn], threshold: int) -> QuerySet[CheckIn]:
     """Annotate each check-in with how many triggers were rated, turned up and were strong,
-    and how many were rated at each level."""
-    return checkins.annotate(
+    and how many were rated at each level. Newest first (aggregating drops the model's ordering)."""
+    return checkins.order_by("-month").annotate(
         rated=Count("ratings"),
         turning_up=Count("ratings", filter=Q(ratings__level__gte=threshold)),
         strong=Count("ratings", filter=Q(ratings__level=3)),
@@ -26,7 +26,7 @@ def with_counts(checkins: QuerySet[CheckIn], threshold: int = TURNS_UP_AT) -> Qu
     )
 
 
-def turning_up(checkin: CheckIn | None, threshold: int = TURNS_UP_AT) -> int:
+def turning_up(checkin: CheckIn | None, threshold: int) -> int:
     if checkin is None:
         return 0
     return checkin.ratings.filter(level__gte=threshold).count()

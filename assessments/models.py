@@ -34,7 +34,8 @@ def this_month() -> date:
 
 class TriggerQuerySet(models.QuerySet):
     def with_rating_counts(self):
-        return self.annotate(rating_count=models.Count("ratings"))
+        # Aggregating drops the default ordering, so it is given again.
+        return self.annotate(rating_count=models.Count("ratings")).order_by("position", "id")
 
     def next_position(self, user) -> int:
         last = self.filter(user=user).aggregate(models.Max("position"))["position__max"]
@@ -139,8 +140,9 @@ class CheckIn(models.Model):
 
 class Rating(models.Model):
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="ratings")
-    # PROTECT: a trigger that has been rated can be retired, never deleted.
-    trigger = models.ForeignKey(Trigger, on_delete=models.PROTECT, related_name="ratings")
+    # RESTRICT: a rated trigger can be retired, never deleted on its own; deleting the
+    # whole account still takes its ratings along with its check-ins.
+    trigger = models.ForeignKey(Trigger, on_delete=models.RESTRICT, related_name="ratings")
     level = models.PositiveSmallIntegerField(choices=LEVELS)
     note = models.TextField(blank=True, max_length=2000)
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -135,8 +136,19 @@ def _trends(user, checkins: list[CheckIn], prefs: UserSettings, range_key: str) 
         "rising": rising,
         "series": series,
         "rated_triggers": rated,
+        # Rendered here: thousands of cells through the template language would be slow.
         "heat_rows": [
-            (t, [charts.LEVEL_NAMES[cells[(t.pk, m)][0]] if (t.pk, m) in cells else "" for m in months])
+            (
+                t,
+                format_html_join(
+                    "",
+                    "<td>{}</td>",
+                    (
+                        (charts.LEVEL_NAMES[cells[(t.pk, m)][0]] if (t.pk, m) in cells else "–",)
+                        for m in months
+                    ),
+                ),
+            )
             for t in rated
         ],
         "months": months,
@@ -211,7 +223,7 @@ def _checkin_page(request, month: date, form: CheckInForm | None = None, status:
             for trigger in triggers
         ],
         "values": values,
-        "summary": describe_turning_up(turning_up(checkin)),
+        "summary": describe_turning_up(turning_up(checkin, UserSettings.of(request.user).turn_up_level)),
     }
     return render(request, "checkin.html", context, status=status)
 
@@ -242,7 +254,7 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
         if saved is None:
             error = " ".join(message for errors in form.errors.values() for message in errors)
             return render(request, "checkin.html#status", {"error": error}, status=422)
-        summary = describe_turning_up(turning_up(saved))
+        summary = describe_turning_up(turning_up(saved, UserSettings.of(request.user).turn_up_level))
         return render(request, "checkin.html#status", {"summary": summary})
     if saved is None:
         return _checkin_page(request, month, form=form, status=400)
@@ -252,7 +264,9 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
 
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    checkins = with_counts(CheckIn.objects.filter(user=request.user))
+    checkins = with_counts(
+        CheckIn.objects.filter(user=request.user), UserSettings.of(request.user).turn_up_level
+    )
     return render(request, "history.html", {"checkins": checkins})
 
 
@@ -313,7 +327,9 @@ def trigger_add(request: HtmxHttpRequest) -> HttpResponse:
 def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     trigger = _get_trigger(request, pk)
     if request.method == "GET":
-        return _checklist(request, editing=trigger.pk, edit_form=TriggerForm(instance=trigger, auto_id="edit_%s"))
+        return _checklist(
+            request, editing=trigger.pk, edit_form=TriggerForm(instance=trigger, auto_id="edit_%s")
+        )
     form = TriggerForm(request.POST, instance=trigger, auto_id="edit_%s")
     if not form.is_valid():
         status = 422 if request.htmx else 400
@@ -390,7 +406,9 @@ def job_add(request: HtmxHttpRequest) -> HttpResponse:
 def job_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
     if request.method == "GET":
-        return _settings(request, part="jobs", editing=job.pk, edit_form=JobForm(instance=job, auto_id="edit_%s"))
+        return _settings(
+            request, part="jobs", editing=job.pk, edit_form=JobForm(instance=job, auto_id="edit_%s")
+        )
     form = JobForm(request.POST, instance=job, auto_id="edit_%s")
     if not form.is_valid():
         status = 422 if request.htmx else 400

@@ -1,0 +1,121 @@
+"""The history page: every check-in, newest first, with its counts."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import UserSettings, add_months, previous_month, this_month
+
+from .factories import make_checkin, make_trigger
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ["Month", "Turning up", "Strong", "Rated", "Wellbeing", "Job satisfaction"]
+
+
+def rows(html: str) -> list[dict[str, str]]:
+    """The history table's body as {column: cell text}."""
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body, "no history table"
+    table = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        table.append(dict(zip(COLUMNS, cells, strict=True)))
+    return table
+
+
+def test_history_lists_check_ins_newest_first_with_their_counts(owner_client, owner):
+    a, b, c, d = list(owner.triggers.all()[:4])
+    months = [this_month(), previous_month(this_month()), add_months(this_month(), -4)]
+    # Created out of order: the page orders them, not the database.
+    make_checkin(owner, months[2], {a: 3, b: 3, c: 2, d: 1}, wellbeing=2, satisfaction=1)
+    make_checkin(owner, months[0], {a: 1}, wellbeing=5, satisfaction=4)
+    make_checkin(owner, months[1], {a: 2, b: 0}, satisfaction=3)
+    response = owner_client.get(reverse("history"))
+    assert response.status_code == 200
+    assert rows(response.text) == [
+        {
+            "Month": f"{months[0]:%B %Y}",
+            "Turning up": "0",
+            "Strong": "0",
+            "Rated": "1",
+            "Wellbeing": "5",
+            "Job satisfaction": "4",
+        },
+        {
+            "Month": f"{months[1]:%B %Y} Backfilled",
+            "Turning up": "1",
+            "Strong": "0",
+            "Rated": "2",
+            "Wellbeing": "–",
+            "Job satisfaction": "3",
+        },
+        {
+            "Month": f"{months[2]:%B %Y} Backfilled",
+            "Turning up": "3",
+            "Strong": "2",
+            "Rated": "4",
+            "Wellbeing": "2",
+            "Job satisfaction": "1",
+        },
+    ]
+
+
+def test_history_counts_turning_up_at_the_users_own_threshold(owner_client, owner):
+    a, b, c = list(owner.triggers.all()[:3])
+    UserSettings.objects.update_or_create(user=owner, defaults={"turn_up_level": 3})
+    make_checkin(owner, this_month(), {a: 3, b: 2, c: 2})
+    [row] = rows(owner_client.get(reverse("history")).text)
+    assert row["Turning up"] == "1"
+
+
+def test_each_check_in_links_to_its_page(owner_client, owner):
+    months = [this_month(), add_months(this_month(), -13)]
+    for month in months:
+        make_checkin(owner, month)
+    text = owner_client.get(reverse("history")).text
+    for month in months:
+        link = reverse("checkin", args=[month])
+        assert f'<a href="{link}">{month:%B %Y}</a>' in text
+        assert owner_client.get(link).status_code == 200
+
+
+def test_a_retired_triggers_ratings_still_count_in_history(owner_client, owner):
+    trigger = owner.triggers.first()
+    make_checkin(owner, previous_month(this_month()), {trigger: 3})
+    trigger.retire()
+    [row] = rows(owner_client.get(reverse("history")).text)
+    assert (row["Turning up"], row["Strong"], row["Rated"]) == ("1", "1", "1")
+
+
+def test_other_users_check_ins_are_not_in_history(owner_client, owner, other):
+    theirs = make_trigger(other, "Their trigger")
+    make_checkin(other, add_months(this_month(), -7), {theirs: 3}, wellbeing=1)
+    make_checkin(other, this_month(), {theirs: 3})
+    make_checkin(owner, this_month(), wellbeing=4)
+    text = owner_client.get(reverse("history")).text
+    assert [row["Month"] for row in rows(text)] == [f"{this_month():%B %Y}"]
+    assert f"{add_months(this_month(), -7):%B %Y}" not in text
+
+
+def test_history_without_check_ins_invites_the_first(owner_client, other):
+    make_checkin(other, this_month())
+    response = owner_client.get(reverse("history"))
+    assert response.status_code == 200
+    assert "No check-ins yet." in response.text
+    assert reverse("checkin_current") in response.text
+    assert "<tbody>" not in response.text
+
+
+def test_history_is_read_only(owner_client):
+    assert owner_client.post(reverse("history")).status_code == 405
+
+
+def test_anonymous_visitor_is_sent_to_log_in_from_history(client):
+    response = client.get(reverse("history"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('history')}"

@@ -1,0 +1,63 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "a-long-random-looking-secret-for-this-test-only",
+        "ALLOWED_HOSTS": "career.example.com",
+        "DJANGO_SETTINGS_MODULE": "careerapp.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "careerapp.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/", "/check-in/", "/checklist/", "/history/", "/settings/"])
+def test_every_page_sends_a_strict_content_security_policy(owner_client, url):
+    response = owner_client.get(url, follow=True)
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert "unsafe" not in policy
+
+
+def test_templates_load_nothing_from_another_origin_and_hold_no_inline_script():
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r'(src|href)="(https?:)?//', text), template
+        for tag in re.findall(r"<script[^>]*>", text):
+            assert "src=" in tag or 'type="application/json"' in tag, (template, tag)
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_htmx_is_configured_to_need_no_eval_and_no_inline_style(owner_client):
+    page = owner_client.get("/checklist/").content.decode()
+    assert '"allowEval": false' in page
+    assert '"includeIndicatorStyles": false' in page
+    assert "X-CSRFToken" in page  # htmx sends the CSRF token with every request
