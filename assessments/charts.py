@@ -4,12 +4,13 @@ Colours are from the Okabe–Ito palette, which stays distinguishable with the c
 kinds of colour blindness; every chart also has a table beside it.
 """
 
+from collections import namedtuple
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
 from django.utils.html import escape
 
-from .models import LEVELS, CheckIn, Job
+from .models import LEVELS, CheckIn, Job, next_month
 
 LEVEL_NAMES = dict(LEVELS)
 LEVEL_COLOURS = {0: "#9aa5b1", 1: "#56B4E9", 2: "#E69F00", 3: "#D55E00"}
@@ -71,7 +72,7 @@ def together(series: list[tuple[date, CheckIn | None]], *, threshold: int, toget
         },
     ]
     for job in jobs:
-        if months and months[0] <= job.start <= months[-1]:
+        if months and months[0] <= job.start < next_month(months[-1]):
             shapes.append(
                 {
                     "type": "line",
@@ -89,7 +90,7 @@ def together(series: list[tuple[date, CheckIn | None]], *, threshold: int, toget
                     "y": 1,
                     "x": job.start,
                     "yanchor": "bottom",
-                    "text": f"→ {job.employer}",
+                    "text": f"→ {escape(job.employer)}",
                     "showarrow": False,
                 }
             )
@@ -113,15 +114,10 @@ def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tu
     """Trigger × month levels; missing ratings are blank cells, not zeros."""
     z, text = [], []
     for trigger in triggers:
-        z.append([cells[(trigger.pk, m)][0] if (trigger.pk, m) in cells else None for m in months])
-        text.append(
-            [
-                _hover(trigger.title, m, *cells[(trigger.pk, m)])
-                if (trigger.pk, m) in cells
-                else f"{trigger.title}<br>{m:%b %Y}: not rated"
-                for m in months
-            ]
-        )
+        title = _short(trigger.title)
+        rated = [cells.get((trigger.pk, m)) for m in months]
+        z.append([cell and cell[0] for cell in rated])
+        text.append([_hover(title, m, cell) for m, cell in zip(months, rated, strict=True)])
     scale = []
     for level in range(4):
         scale += [[level / 4, LEVEL_COLOURS[level]], [(level + 1) / 4, LEVEL_COLOURS[level]]]
@@ -150,8 +146,11 @@ def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tu
     )
 
 
-def _hover(title: str, month: date, level: int, note: str) -> str:
-    text = f"{_short(title)}<br>{month:%b %Y}: <b>{LEVEL_NAMES[level]}</b>"
+def _hover(title: str, month: date, cell: tuple[int, str] | None) -> str:
+    if cell is None:
+        return f"{title}<br>{month:%b %Y}: not rated"
+    level, note = cell
+    text = f"{title}<br>{month:%b %Y}: <b>{LEVEL_NAMES[level]}</b>"
     return f"{text}<br>{_short(note, 120)}" if note else text
 
 
@@ -228,3 +227,22 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
         xaxis={"type": "date", "range": _padded(months)},
         legend={"orientation": "h", "y": -0.15},
     )
+
+
+def shared_heatmap(export) -> dict:
+    """The export's heatmap: shown triggers by title, "theme only" ones as their theme."""
+    months = [m.checkin.month for m in reversed(export.months)]
+    rows, cells = {}, {}
+    for month in export.months:
+        for line in month.lines:
+            rows.setdefault(line.label, len(rows))
+            cells[(line.label, month.checkin.month)] = (line.level, line.note)
+        for line in month.theme_lines:
+            label = f"{line.label} (theme)"
+            rows.setdefault(label, len(rows))
+            level = max(line.level, cells.get((label, month.checkin.month), (0, ""))[0])
+            cells[(label, month.checkin.month)] = (level, "")
+    return heatmap(months, [Row(label, label) for label in rows], cells)
+
+
+Row = namedtuple("Row", "pk title")  # what `heatmap` needs of a row

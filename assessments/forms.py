@@ -89,3 +89,16 @@ class JobForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", "The end date can’t be before the start date.")
         return cleaned
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(label="Type your username to confirm")
+
+    def __init__(self, *args, username: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.username = username
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip() != self.username:
+            raise forms.ValidationError("That isn’t your username, so nothing was deleted.")
+        return self.cleaned_data["confirm"]

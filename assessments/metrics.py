@@ -117,7 +117,8 @@ def rising(checkins: list[CheckIn], threshold: int) -> list[Rising]:
         if now is None:
             continue
         newly = now["top"] >= threshold and (then is None or then["top"] < threshold)
-        risen = then is not None and now["mean"] - then["mean"] >= RISE
+        # Rounded: means like 7/3 and 4/3 differ by a hair under 1.0 in floating point.
+        risen = then is not None and round(now["mean"] - then["mean"], 9) >= RISE
         if newly or risen:
             found.append(Rising(trigger_id, then and then["mean"], now["mean"], newly))
     return sorted(found, key=lambda r: (r.before or 0) - r.after)

@@ -52,7 +52,7 @@ class Trigger(models.Model):
     theme = models.CharField(max_length=60, blank=True)
     private = models.BooleanField(default=False, help_text="Starts hidden in exports for your manager.")
     position = models.PositiveIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
     retired = models.DateField(null=True, blank=True)
 
     objects = TriggerQuerySet.as_manager()
@@ -107,11 +107,11 @@ class CheckIn(models.Model):
     wellbeing = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
     energy = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
-    hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     notes = models.TextField(blank=True, max_length=10000)
     talking_points = models.TextField(blank=True, max_length=10000)
     backfilled = models.BooleanField(default=False)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -186,6 +186,7 @@ class UserSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text="Years in one job.",
     )
+    export_choices = models.JSONField(default=dict, blank=True, help_text="The last 1:1 export's choices.")
 
     class Meta:
         verbose_name_plural = "user settings"

@@ -28,7 +28,12 @@ class ActionConverter:
         return value
 
 
+class FormatConverter(ActionConverter):
+    regex = "markdown|csv|print"
+
+
 register_converter(MonthConverter, "month")
+register_converter(FormatConverter, "format")
 register_converter(ActionConverter, "action")
 
 urlpatterns = [
@@ -42,7 +47,12 @@ urlpatterns = [
     path("checklist/add/", views.trigger_add, name="trigger_add"),
     path("checklist/<int:pk>/edit/", views.trigger_edit, name="trigger_edit"),
     path("checklist/<int:pk>/<action:action>/", views.trigger_action, name="trigger_action"),
+    path("export/", views.export, name="export"),
+    path("export/<format:fmt>/", views.export_download, name="export_download"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/backup/", views.backup_download, name="backup"),
+    path("settings/restore/", views.backup_restore, name="restore"),
+    path("settings/delete-account/", views.account_delete, name="account_delete"),
     path("settings/jobs/add/", views.job_add, name="job_add"),
     path("settings/jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),
     path("settings/jobs/<int:pk>/delete/", views.job_delete, name="job_delete"),

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Q
@@ -14,8 +14,16 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import charts, metrics
-from .forms import CHECKIN_FIELDS, CheckInForm, JobForm, SignUpForm, TriggerForm, UserSettingsForm
+from . import backup, charts, exports, metrics
+from .forms import (
+    CHECKIN_FIELDS,
+    CheckInForm,
+    DeleteAccountForm,
+    JobForm,
+    SignUpForm,
+    TriggerForm,
+    UserSettingsForm,
+)
 from .metrics import describe_turning_up, turning_up, with_counts
 from .models import (
     LEVELS,
@@ -357,6 +365,52 @@ def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
     return _done(request)
 
 
+# Export ---------------------------------------------------------------------
+
+
+def _export_form(request: HttpRequest, data) -> exports.ExportForm:
+    triggers = list(Trigger.objects.filter(user=request.user))
+    return exports.ExportForm(data, triggers=triggers, saved=exports.saved_choices(request.user, triggers))
+
+
+@require_GET
+def export(request: HtmxHttpRequest) -> HttpResponse:
+    form = _export_form(request, request.GET)
+    context = {"form": form}
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 422 if request.htmx else 400
+    else:
+        context["preview"] = exports.markdown(exports.build(request.user, form.choices()))
+    template = "export.html#preview" if request.htmx else "export.html"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    form = _export_form(request, request.POST)
+    if not form.is_valid():
+        return render(request, "export.html", {"form": form}, status=400)
+    choices = form.choices()
+    exports.remember(request.user, choices)
+    shared = exports.build(request.user, choices)
+    name = f"career-check-in-{shared.start:%Y-%m}-to-{shared.end:%Y-%m}"
+    if fmt == "print":
+        return render(
+            request, "export_print.html", {"export": shared, "figure": charts.shared_heatmap(shared)}
+        )
+    if fmt == "csv":
+        # The byte-order mark makes spreadsheet programs read the file as UTF-8.
+        body, content_type, name = "\ufeff" + exports.csv_text(shared), "text/csv", f"{name}.csv"
+    else:
+        body, content_type, name = exports.markdown(shared), "text/markdown", f"{name}.md"
+    return HttpResponse(
+        body,
+        content_type=f"{content_type}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 # Settings -------------------------------------------------------------------
 
 
@@ -422,6 +476,42 @@ def job_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
     job.delete()
     return _settings_done(request, "jobs", f"Removed {job}.")
+
+
+@require_GET
+def backup_download(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(backup.dump(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"careerapp-backup-{request.user.username}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def backup_restore(request: HtmxHttpRequest) -> HttpResponse:
+    upload = request.FILES.get("backup")
+    try:
+        if upload is None:
+            raise backup.RestoreError("Choose a backup file to restore.")
+        if upload.size > backup.MAX_BYTES:
+            raise backup.RestoreError("The file is larger than 5 MB, so it can’t be a backup from careerapp.")
+        backup.restore(request.user, backup.parse(upload.read()))
+    except backup.RestoreError as problem:
+        messages.error(request, f"Nothing was restored. {problem}")
+        return _settings(request, status=400)
+    messages.success(request, "Backup restored.")
+    return redirect("settings")
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, username=request.user.username)
+    if form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()
+        messages.success(request, "Your account and everything in it are deleted.")
+        return redirect("login")
+    return render(request, "account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
