@@ -74,6 +74,12 @@ class UserSettingsForm(forms.ModelForm):
         fields = ["turn_up_level", "together_count", "sustained_months", "tenure_years"]
 
 
+class RemindersForm(forms.ModelForm):
+    class Meta:
+        model = UserSettings
+        fields = ["due_day", "reminders"]
+
+
 class JobForm(forms.ModelForm):
     class Meta:
         model = Job

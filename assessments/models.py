@@ -1,3 +1,4 @@
+import secrets
 from datetime import date
 
 from django.conf import settings
@@ -187,6 +188,19 @@ class UserSettings(models.Model):
         help_text="Years in one job.",
     )
     export_choices = models.JSONField(default=dict, blank=True, help_text="The last 1:1 export's choices.")
+    due_day = models.PositiveSmallIntegerField(
+        "Check-in due on day",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="The day of the month your check-in is due (1–28, so every month has it).",
+    )
+    reminders = models.BooleanField(
+        "Email me a reminder",
+        default=True,
+        help_text="Once a month, on the due day, if the check-in isn’t done.",
+    )
+    reminded_month = models.DateField(null=True, blank=True, editable=False)
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "user settings"
@@ -205,6 +219,9 @@ class UserSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(tenure_years__gte=1, tenure_years__lte=50), name="settings_tenure_1_50"
             ),
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=28), name="settings_due_day_1_28"
+            ),
         ]
 
     def __str__(self):
@@ -213,6 +230,15 @@ class UserSettings(models.Model):
     @classmethod
     def of(cls, user) -> "UserSettings":
         return cls.objects.get_or_create(user=user)[0]
+
+    def due_date(self, month: date) -> date:
+        return month.replace(day=self.due_day)
+
+    def new_calendar_token(self) -> str:
+        """A fresh secret for the calendar feed; the old feed address stops working."""
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
 
 
 class Job(models.Model):

@@ -9,17 +9,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, charts, exports, metrics
+from . import backup, charts, exports, metrics, reminders
 from .forms import (
     CHECKIN_FIELDS,
     CheckInForm,
     DeleteAccountForm,
     JobForm,
+    RemindersForm,
     SignUpForm,
     TriggerForm,
     UserSettingsForm,
@@ -82,6 +84,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "month": month,
         "prefs": prefs,
         "current": checkins[-1] if checkins and checkins[-1].month == month else None,
+        "due_date": prefs.due_date(month),
+        "due_now": timezone.localdate() >= prefs.due_date(month),
         "ranges": [(key, label) for key, (label, _) in RANGES.items()],
         "levels": LEVELS,
         "range": range_key,
@@ -417,7 +421,11 @@ def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
 def _settings(request: HtmxHttpRequest, *, part: str = "", status: int = 200, **forms) -> HttpResponse:
     prefs = UserSettings.of(request.user)
     context = {
+        "prefs": prefs,
+        "calendar_url": prefs.calendar_token
+        and request.build_absolute_uri(reverse("calendar", args=[prefs.calendar_token])),
         "settings_form": forms.get("settings_form") or UserSettingsForm(instance=prefs),
+        "reminders_form": forms.get("reminders_form") or RemindersForm(instance=prefs),
         "jobs": Job.objects.filter(user=request.user),
         "job_form": forms.get("job_form") or JobForm(),
         "editing": forms.get("editing"),
@@ -441,6 +449,31 @@ def settings_page(request: HtmxHttpRequest) -> HttpResponse:
         return _settings(request, part="thresholds", settings_form=form, status=422 if request.htmx else 400)
     form.save()
     return _settings_done(request, "thresholds", "Thresholds saved.")
+
+
+@require_POST
+def reminders_update(request: HtmxHttpRequest) -> HttpResponse:
+    form = RemindersForm(request.POST, instance=UserSettings.of(request.user))
+    if not form.is_valid():
+        return _settings(request, part="reminders", reminders_form=form, status=422 if request.htmx else 400)
+    form.save()
+    return _settings_done(request, "reminders", "Reminder settings saved.")
+
+
+@require_POST
+def calendar_token(request: HtmxHttpRequest) -> HttpResponse:
+    UserSettings.of(request.user).new_calendar_token()
+    return _settings_done(
+        request, "reminders", "Your calendar address is ready. Any earlier one no longer works."
+    )
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    prefs = get_object_or_404(UserSettings, calendar_token=token)
+    url = request.build_absolute_uri(reverse("checkin_current"))
+    return HttpResponse(reminders.calendar(prefs, url), content_type="text/calendar; charset=utf-8")
 
 
 def _get_job(request: HttpRequest, pk: int) -> Job:

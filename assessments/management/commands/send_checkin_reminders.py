@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from assessments.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Email a reminder to each user whose check-in for this month is due and not done. "
+        "Safe to run as often as you like (e.g. hourly from cron): each person gets one a month."
+    )
+
+    def handle(self, *args, **options):
+        sent = send_reminders()
+        self.stdout.write(f"Sent {sent} reminder{'' if sent == 1 else 's'}.")
