@@ -264,3 +264,13 @@ class Job(models.Model):
     def contains(self, month: date) -> bool:
         """Whether any day of `month` falls within this job."""
         return self.start < next_month(month) and (self.end is None or self.end >= month)
+
+
+class LoginFailure(models.Model):
+    """A failed log-in, kept for a short while to slow down password guessing."""
+
+    key = models.CharField(max_length=64, db_index=True)  # a hash of username and address
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Failed log-in at {self.at:%Y-%m-%d %H:%M}"

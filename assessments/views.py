@@ -4,6 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, charts, exports, metrics, reminders
+from . import backup, charts, exports, metrics, reminders, throttle
 from .forms import (
     CHECKIN_FIELDS,
     CheckInForm,
@@ -51,6 +52,34 @@ class HtmxHttpRequest(HttpRequest):
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, refusing for a while after repeated failures."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        pause = throttle.wait(request, username)
+        if pause is not None:
+            minutes = max(1, round(pause.total_seconds() / 60))
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                f"Too many failed attempts. Try again in {minutes} minute{'' if minutes == 1 else 's'}.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.failed(self.request, self.request.POST.get("username", ""))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        throttle.succeeded(self.request, form.get_user().get_username())
+        return super().form_valid(form)
 
 
 @login_not_required
