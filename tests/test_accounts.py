@@ -138,7 +138,7 @@ def test_logging_in_follows_next(client, owner):
 
 def test_logging_in_with_a_wrong_password_is_refused(client, owner):
     response = client.post(reverse("login"), {"username": "owner", "password": "wrong-password"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Please enter a correct username and password." in response.text
     assert not is_logged_in(client)
 
