@@ -1,0 +1,99 @@
+"""Every URL of the project, as anonymous visitor, owner and another user.
+
+The URLs come from the resolver, so a new view can't be forgotten here.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.models import Job, Trigger, UserSettings, this_month
+
+from .factories import make_checkin, make_trigger, make_user
+
+PUBLIC = {"healthz", "signup", "login", "calendar"}  # open without logging in
+SECRETS = ("Owner secret trigger", "Owner secret note", "Owner secret employer", "Owner talking point")
+
+
+def named_patterns(resolver=None):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":  # Django's own, with its own permission checks
+                yield from named_patterns(pattern)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern
+
+
+@pytest.fixture
+def world(db):
+    owner, other = make_user("owner"), make_user("other")
+    trigger = make_trigger(owner, "Owner secret trigger", theme="Secret theme")
+    checkin = make_checkin(
+        owner, this_month(), {trigger: 3}, notes="Owner secret note", talking_points="Owner talking point"
+    )
+    checkin.ratings.update(note="Owner secret note")
+    job = Job.objects.create(user=owner, employer="Owner secret employer", start=this_month())
+    token = UserSettings.of(owner).new_calendar_token()
+    return {"owner": owner, "other": other, "trigger": trigger, "job": job, "token": token}
+
+
+def url_for(pattern: URLPattern, world) -> str:
+    kwargs = {}
+    for name in pattern.pattern.converters:
+        kwargs[name] = {
+            "month": this_month(),
+            "action": "private",
+            "fmt": "markdown",
+            "token": world["token"],
+            "pk": (world["job"] if pattern.name.startswith("job_") else world["trigger"]).pk,
+        }[name]
+    return reverse(pattern.name, kwargs=kwargs)
+
+
+def as_user(user) -> Client:
+    client = Client(raise_request_exception=False)
+    if user:
+        client.force_login(user)
+    return client
+
+
+def patterns():
+    return [pytest.param(p, id=p.name) for p in named_patterns()]
+
+
+def test_the_walk_finds_every_view():
+    names = {p.name for p in named_patterns()}
+    assert {"dashboard", "checkin", "checklist", "trigger_action", "export", "job_edit", "calendar"} <= names
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("pattern", patterns())
+def test_anonymous_visitors_are_sent_to_log_in(world, pattern, method):
+    if pattern.name in PUBLIC:
+        pytest.skip("public by design")
+    response = getattr(as_user(None), method)(url_for(pattern, world))
+    assert response.status_code in (302, 405), response.status_code
+    if response.status_code == 302:
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("pattern", patterns())
+def test_another_user_never_reaches_the_owners_data(world, pattern, method):
+    before = (Trigger.objects.get(pk=world["trigger"].pk), Job.objects.get(pk=world["job"].pk))
+    response = getattr(as_user(world["other"]), method)(url_for(pattern, world), follow=False)
+    assert response.status_code != 500
+    if "pk" in pattern.pattern.converters:
+        assert response.status_code in (404, 405), response.status_code
+    body = response.content.decode(errors="replace")
+    for secret in SECRETS:
+        assert secret not in body, (pattern.name, secret)
+    after = (Trigger.objects.get(pk=world["trigger"].pk), Job.objects.get(pk=world["job"].pk))
+    assert [vars(o) | {"_state": None} for o in before] == [vars(o) | {"_state": None} for o in after]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("pattern", patterns())
+def test_the_owner_never_meets_a_server_error(world, pattern, method):
+    response = getattr(as_user(world["owner"]), method)(url_for(pattern, world))
+    assert response.status_code < 500, (pattern.name, response.status_code)
