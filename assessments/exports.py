@@ -46,8 +46,9 @@ class ExportForm(forms.Form):
         self.initial = {key: value for key, value in saved.items() if key != "visibility"}
         for trigger in triggers:
             name = f"t_{trigger.pk}"
+            # Not required: a trigger left out keeps its saved (or default) choice.
             self.fields[name] = forms.ChoiceField(
-                label=trigger.title, choices=VISIBILITY, widget=forms.RadioSelect
+                label=trigger.title, choices=VISIBILITY, widget=forms.RadioSelect, required=False
             )
             self.initial[name] = saved["visibility"][str(trigger.pk)]
 
@@ -68,7 +69,9 @@ class ExportForm(forms.Form):
             "start": values["start"],
             "end": values["end"],
             **{name: values[name] for name in INCLUDES},
-            "visibility": {str(t.pk): values[f"t_{t.pk}"] for t in self.triggers},
+            "visibility": {
+                str(t.pk): values[f"t_{t.pk}"] or self.initial[f"t_{t.pk}"] for t in self.triggers
+            },
         }
 
     def trigger_fields(self):
