@@ -150,7 +150,8 @@ def _hover(title: str, month: date, cell: tuple[int, str] | None) -> str:
     if cell is None:
         return f"{title}<br>{month:%b %Y}: not rated"
     level, note = cell
-    text = f"{title}<br>{month:%b %Y}: <b>{LEVEL_NAMES[level]}</b>"
+    # No <b> or <i>: plotly.js draws those with a style attribute, which the CSP refuses.
+    text = f"{title}<br>{month:%b %Y}: {LEVEL_NAMES[level]}"
     return f"{text}<br>{_short(note, 120)}" if note else text
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from . import backup, charts, exports, metrics, reminders, throttle
@@ -102,6 +103,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
 
 
+@vary_on_headers("HX-Request")
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     prefs = UserSettings.of(request.user)
@@ -137,6 +139,7 @@ def _tenure(user, prefs: UserSettings) -> dict:
     return {
         "job": job,
         "tenure": " ".join(parts) or "less than a month",
+        "tenure_years": years,
         "nudge": years >= prefs.tenure_years,
     }
 
@@ -350,6 +353,7 @@ def _done(request: HtmxHttpRequest, message: str = "") -> HttpResponse:
     return redirect("checklist")
 
 
+@vary_on_headers("HX-Request")
 @require_GET
 def checklist(request: HtmxHttpRequest) -> HttpResponse:
     return _checklist(request)
@@ -364,6 +368,7 @@ def trigger_add(request: HtmxHttpRequest) -> HttpResponse:
     return _done(request, f"Added “{form.cleaned_data['title']}”.")
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     trigger = _get_trigger(request, pk)
@@ -406,6 +411,7 @@ def _export_form(request: HttpRequest, data) -> exports.ExportForm:
     return exports.ExportForm(data, triggers=triggers, saved=exports.saved_choices(request.user, triggers))
 
 
+@vary_on_headers("HX-Request")
 @require_GET
 def export(request: HtmxHttpRequest) -> HttpResponse:
     form = _export_form(request, request.GET)
@@ -469,6 +475,7 @@ def _settings_done(request: HtmxHttpRequest, part: str, message: str) -> HttpRes
     return _settings(request, part=part) if request.htmx else redirect("settings")
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -518,6 +525,7 @@ def job_add(request: HtmxHttpRequest) -> HttpResponse:
     return _settings_done(request, "jobs", f"Added {form.instance}.")
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def job_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)

@@ -1,0 +1,253 @@
+"""Autosave under load, against gunicorn with 2 workers, on SQLite or PostgreSQL.
+
+Run by hand: `.venv/bin/python bench/load.py [--users 20] [--seconds 30]
+[--database-url postgres://...]`. Logs in N users, has them autosave answers
+concurrently, then checks in the database that every acknowledged save is there. The
+same load on a trivial logged-in page gives the baseline for the ratio.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PASSWORD = "load-test-password"
+
+
+def environment(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "load-test-only-not-a-secret-0123456789abcdef",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DJANGO_SETTINGS_MODULE": "careerapp.settings",
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def prepare(env: dict, users: int) -> None:
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    script = (
+        "from django.contrib.auth import get_user_model as g\n"
+        "from assessments.models import CheckIn\n"
+        "U = g()\n"
+        f"for n in range({users}):\n"
+        f"    u, made = U.objects.get_or_create(username=f'load{{n}}')\n"
+        f"    u.set_password('{PASSWORD}'); u.save()\n"
+        "    CheckIn.objects.filter(user=u).delete()\n"
+    )
+    manage(env, "shell", "-c", script)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "careerapp.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,  # its own process group, so it can be killed whole
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    os.killpg(server.pid, sig)
+    server.wait()
+
+
+class Session:
+    """One logged-in browser: a keep-alive connection with cookies."""
+
+    def __init__(self, port: int, username: str):
+        self.port, self.cookies = port, {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        page = self.request("GET", "/accounts/login/")[1]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+        )
+        assert status == 302, f"log-in failed for {username}: {status}"
+        page = self.request("GET", "/check-in/", follow=True)[1]
+        self.checkin_path = re.search(r'<form method="post" action="(/check-in/\d{4}-\d{2}/)"', page).group(1)
+        self.triggers = [int(pk) for pk in re.findall(r'name="level_(\d+)"', page)][::4]
+
+    def request(
+        self, method: str, path: str, data: dict | None = None, headers: dict | None = None, follow=False
+    ):
+        headers = {
+            **(headers or {}),
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://127.0.0.1:{self.port}/",
+        }
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if "csrftoken" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        try:
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        text = response.read().decode()
+        if follow and response.status in (301, 302):
+            return self.request("GET", response.getheader("Location"), follow=True)
+        return response.status, text
+
+
+def run(sessions: list[Session], seconds: float, work) -> dict:
+    """Every session runs `work` in a loop for `seconds`; returns timings and counts."""
+    timings, errors, acks = [], [0], {}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def loop(session: Session):
+        rng = random.Random(id(session))
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            try:
+                ok, ack = work(session, rng)
+            except (http.client.HTTPException, OSError):
+                ok, ack = False, None
+            elapsed = time.perf_counter() - start
+            with lock:
+                timings.append(elapsed)
+                if not ok:
+                    errors[0] += 1
+                elif ack:
+                    acks[ack[0]] = ack[1]  # the last acknowledged value wins
+
+    threads = [threading.Thread(target=loop, args=(s,)) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"timings": timings, "errors": errors[0], "acks": acks, "seconds": seconds}
+
+
+def autosave(session: Session, rng: random.Random):
+    trigger, level = rng.choice(session.triggers), rng.randint(0, 3)
+    status, body = session.request(
+        "POST", session.checkin_path, {f"level_{trigger}": level}, {"HX-Request": "true"}
+    )
+    ok = status == 200 and "Saved" in body
+    return ok, ((session.username, trigger), level) if ok else None
+
+
+def trivial(session: Session, rng: random.Random):
+    status, _ = session.request("GET", "/accounts/password/done/")
+    return status == 200, None
+
+
+def lost_saves(env: dict, acks: dict) -> int:
+    """Acknowledged saves whose value the database doesn't hold."""
+    script = (
+        "import json\n"
+        "from assessments.models import Rating\n"
+        "print(json.dumps([[r.checkin.user.username, r.trigger_id, r.level] for r in "
+        "Rating.objects.select_related('checkin__user')]))\n"
+    )
+    import json
+
+    stored = {
+        (u, t): level
+        for u, t, level in json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
+    }
+    return sum(1 for key, level in acks.items() if stored.get(key) != level)
+
+
+def report(name: str, result: dict) -> float:
+    timings = sorted(result["timings"])
+    rate = len(timings) / result["seconds"]
+    q = statistics.quantiles(timings, n=100) if len(timings) > 1 else [timings[0]] * 99
+    print(
+        f"{name}: {len(timings)} requests, {rate:.1f}/s, p50 {q[49] * 1000:.1f} ms, "
+        f"p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms, errors: {result['errors']}"
+    )
+    return rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--database-url", default=f"sqlite:///{tempfile.mkdtemp()}/load.sqlite3")
+    args = parser.parse_args()
+    env = environment(args.database_url)
+    print(f"database: {args.database_url.split('://')[0]}, users: {args.users}, {args.seconds:.0f} s each")
+    prepare(env, args.users)
+    port = free_port()
+    server = start_server(env, port)
+    try:
+        sessions = []
+        for n in range(args.users):
+            session = Session(port, f"load{n}")
+            session.username = f"load{n}"
+            sessions.append(session)
+        saves = run(sessions, args.seconds, autosave)
+        page = run(sessions, args.seconds, trivial)
+    finally:
+        stop_server(server)
+    save_rate = report("autosave", saves)
+    page_rate = report("trivial page", page)
+    print(f"lost: {lost_saves(env, saves['acks'])}")
+    print(f"errors: {saves['errors'] + page['errors']}")
+    print(f"ratio: {save_rate / page_rate:.2f} (autosave throughput / trivial page throughput)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The demo dashboard in a real Chromium: four charts drawn, the range swapped in place,
+no console error, no CSP violation, nothing fetched from another origin, fits a phone."""
+
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+CHARTS = ["fig-together", "fig-heatmap", "fig-cooccurrence", "fig-wellbeing"]
+
+# Installed before any page script runs: every CSP violation the page meets is kept.
+WATCH_CSP = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.cspViolations.push(
+    [event.violatedDirective, event.blockedURI, event.sample, event.sourceFile, event.lineNumber].join(" ")
+  );
+});
+"""
+
+
+def chart(figure: str) -> str:
+    return f'div[data-figure="{figure}"]'
+
+
+def months_drawn(page, figure: str = "fig-together") -> int:
+    """How many months plotly.js was given for the chart now in the page."""
+    return page.evaluate(f"document.querySelector('{chart(figure)}').data[0].x.length")
+
+
+def bars_drawn(page) -> int:
+    return page.locator(f"{chart('fig-together')} .barlayer .point").count()
+
+
+def wait_for_charts(page, figures=CHARTS) -> None:
+    for figure in figures:
+        page.wait_for_selector(f"{chart(figure)} svg.main-svg", state="attached")
+
+
+@pytest.fixture
+def demo(page, live_server):
+    """The page, logged in as the demo user, on the dashboard, watching for trouble."""
+    call_command("seed_demo", stdout=StringIO())
+    origin = urlsplit(live_server.url)
+    page.foreign_requests = []
+
+    def watch(request):
+        url = urlsplit(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != origin.netloc:
+            page.foreign_requests.append(request.url)
+
+    page.on("request", watch)
+    page.add_init_script(WATCH_CSP)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("demo")
+    page.get_by_label("Password").fill("demo-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def assert_no_trouble(page) -> None:
+    assert page.evaluate("window.cspViolations") == []
+    assert page.console_errors == []
+    assert page.foreign_requests == []
+
+
+# The demo's last twelve months are the calm ones after the job change: no two triggers
+# turned up together, so the co-occurrence matrix is a sentence there. All four charts
+# are drawn over the whole demo.
+RECENT_CHARTS = ["fig-together", "fig-heatmap", "fig-wellbeing"]
+
+
+def test_demo_dashboard_draws_every_chart_it_has(demo):
+    wait_for_charts(demo, RECENT_CHARTS)
+    containers = demo.locator("div[data-figure]")
+    assert containers.count() == 3
+    for n in range(3):
+        assert containers.nth(n).locator("svg").count() >= 1
+    assert demo.get_by_text(
+        "No two triggers have turned up in the same check-in in this period."
+    ).is_visible()
+    # The last twelve months, with the month the demo missed left as a gap.
+    assert months_drawn(demo) == 12
+    assert None in demo.evaluate(f"document.querySelector('{chart('fig-together')}').data[0].y")
+    assert bars_drawn(demo) > 0
+    assert_no_trouble(demo)
+
+
+def test_demo_dashboard_over_all_its_months_draws_all_four_charts(demo):
+    demo.goto("/?range=all")
+    wait_for_charts(demo)
+    containers = demo.locator("div[data-figure]")
+    assert containers.count() == 4
+    for n in range(4):
+        assert containers.nth(n).locator("svg").count() >= 1
+    assert_no_trouble(demo)
+
+
+def test_switching_the_range_updates_the_charts_without_a_full_page_load(demo, live_server):
+    wait_for_charts(demo, RECENT_CHARTS)
+    before = bars_drawn(demo)
+    ticks_before = demo.locator(f"{chart('fig-together')} .xtick").all_text_contents()
+    demo.evaluate("window.marker = 'same page'")
+    demo.get_by_role("link", name="All").click()
+    demo.wait_for_url(f"{live_server.url}/?range=all")
+    # The demo's first check-in was 36 months ago: 37 months up to this one.
+    demo.wait_for_function(
+        f"() => document.querySelector('{chart('fig-together')}')?.data?.[0]?.x.length === 37"
+    )
+    wait_for_charts(demo)
+    assert demo.evaluate("window.marker") == "same page"
+    assert bars_drawn(demo) > before
+    assert demo.locator(f"{chart('fig-together')} .xtick").all_text_contents() != ticks_before
+    assert months_drawn(demo, "fig-wellbeing") == 37
+    assert demo.get_by_role("link", name="All").get_attribute("aria-current") == "true"
+    assert demo.get_by_role("link", name="Last 12 months").get_attribute("aria-current") is None
+    assert_no_trouble(demo)
+
+
+def test_the_range_in_the_url_survives_a_reload(demo, live_server):
+    demo.get_by_role("link", name="3 years").click()
+    demo.wait_for_url(f"{live_server.url}/?range=3y")
+    demo.reload()
+    wait_for_charts(demo, RECENT_CHARTS)
+    assert months_drawn(demo) == 36
+    assert demo.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert_no_trouble(demo)
+
+
+@pytest.mark.parametrize("figure", CHARTS)
+def test_hovering_over_a_chart_shows_its_label_and_breaks_no_policy(demo, figure):
+    demo.goto("/?range=all")
+    wait_for_charts(demo)
+    area = demo.locator(f"{chart(figure)} .nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    labels = 0
+    # Along the foot of the plot, where every bar starts, from left to right.
+    for step in range(1, 20):
+        demo.mouse.move(box["x"] + box["width"] * step / 20, box["y"] + box["height"] * 0.97)
+        demo.wait_for_timeout(60)
+        labels += demo.locator(f"{chart(figure)} .hoverlayer .hovertext").count()
+    demo.wait_for_timeout(200)  # the last label's text is laid out a moment later
+    assert labels > 0
+    assert_no_trouble(demo)
+
+
+@pytest.mark.parametrize("range_key", ["12m", "all"])
+def test_dashboard_fits_a_phone_without_sideways_scrolling(demo, range_key):
+    demo.set_viewport_size({"width": 390, "height": 844})
+    demo.goto(f"/?range={range_key}")
+    wait_for_charts(demo, RECENT_CHARTS)
+    demo.wait_for_timeout(300)  # plotly.js redraws to the new width
+    widths = demo.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1] == 390, widths
+    assert_no_trouble(demo)
+
+
+def test_back_to_a_range_from_another_page_shows_the_whole_dashboard(demo, live_server):
+    wait_for_charts(demo, RECENT_CHARTS)
+    demo.get_by_role("link", name="All").click()
+    demo.wait_for_url(f"{live_server.url}/?range=all")
+    wait_for_charts(demo)
+    demo.get_by_role("link", name="History").click()
+    demo.wait_for_url(f"{live_server.url}/history/")
+    demo.go_back()
+    demo.wait_for_url(f"{live_server.url}/?range=all")
+    # The same URL answers htmx with the #charts fragment: the browser must not reuse that.
+    assert demo.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert demo.get_by_role("link", name="History").is_visible()
+    wait_for_charts(demo)
+    assert_no_trouble(demo)

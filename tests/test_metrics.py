@@ -1,0 +1,417 @@
+"""Each metric of assessments/metrics.py, pinned on small hand-made histories.
+
+The months are fixed and in the past (from January 2024), so nothing here depends on today.
+"""
+
+from datetime import date
+
+import pytest
+
+from assessments import metrics
+from assessments.metrics import (
+    Rising,
+    co_occurrence,
+    headline,
+    monthly,
+    rising,
+    sustained_run,
+    turning_up,
+    with_counts,
+)
+from assessments.models import CheckIn, add_months
+
+from .factories import make_checkin, make_trigger, make_user
+
+pytestmark = pytest.mark.django_db
+
+JAN_2024 = date(2024, 1, 1)
+
+
+def month(n: int) -> date:
+    """The n-th month after January 2024 (0 is January 2024)."""
+    return add_months(JAN_2024, n)
+
+
+def counted(user, threshold: int = 2) -> list[CheckIn]:
+    """The user's check-ins with their counts, oldest first, as the dashboard reads them."""
+    return list(with_counts(CheckIn.objects.filter(user=user), threshold).order_by("month"))
+
+
+def triggers(user, count: int) -> list:
+    return [make_trigger(user, f"Trigger {n}") for n in range(count)]
+
+
+def with_turning_up(user, months_and_counts: dict[int, int]) -> list[CheckIn]:
+    """One check-in per month offset, with the given number of triggers at Clear (the rest Faint)."""
+    checklist = triggers(user, 6)
+    for offset, count in months_and_counts.items():
+        make_checkin(user, month(offset), {t: 2 if n < count else 1 for n, t in enumerate(checklist)})
+    return counted(user)
+
+
+# with_counts -----------------------------------------------------------------------
+
+
+def test_with_counts_counts_rated_turning_up_strong_and_each_level(owner):
+    a, b, c, d, e = triggers(owner, 5)
+    make_checkin(owner, month(0), {a: 0, b: 1, c: 2, d: 3, e: 3})
+    (checkin,) = counted(owner)
+    assert (checkin.rated, checkin.turning_up, checkin.strong) == (5, 3, 2)
+    assert [getattr(checkin, f"at_level_{n}") for n in range(4)] == [1, 1, 1, 2]
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [(1, 4), (2, 3), (3, 2)])
+def test_with_counts_turning_up_follows_the_threshold(owner, threshold, expected):
+    a, b, c, d, e = triggers(owner, 5)
+    make_checkin(owner, month(0), {a: 0, b: 1, c: 2, d: 3, e: 3})
+    (checkin,) = counted(owner, threshold)
+    assert checkin.turning_up == expected
+    assert checkin.strong == 2  # strong is always level 3, whatever the threshold
+
+
+def test_with_counts_never_counts_a_trigger_that_was_not_rated_as_not_present(owner):
+    # The owner has 11 default triggers; rating two of them leaves nine not rated.
+    a, b = list(owner.triggers.all()[:2])
+    make_checkin(owner, month(0), {a: 0, b: 2})
+    (checkin,) = counted(owner)
+    assert checkin.rated == 2
+    assert checkin.at_level_0 == 1
+
+
+def test_with_counts_of_a_check_in_without_ratings_is_all_zeros(owner):
+    make_checkin(owner, month(0), wellbeing=3)
+    (checkin,) = counted(owner)
+    assert (checkin.rated, checkin.turning_up, checkin.strong, checkin.at_level_3) == (0, 0, 0, 0)
+
+
+def test_with_counts_keeps_each_check_in_apart(owner):
+    a, b, c = triggers(owner, 3)
+    make_checkin(owner, month(0), {a: 3, b: 3, c: 3})
+    make_checkin(owner, month(1), {a: 1})
+    first, second = counted(owner)
+    assert (first.rated, first.turning_up, first.strong) == (3, 3, 3)
+    assert (second.rated, second.turning_up, second.strong) == (1, 0, 0)
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [(1, 3), (2, 2), (3, 1)])
+def test_turning_up_of_one_check_in_follows_the_threshold(owner, threshold, expected):
+    a, b, c, d = triggers(owner, 4)
+    checkin = make_checkin(owner, month(0), {a: 0, b: 1, c: 2, d: 3})
+    assert turning_up(checkin, threshold) == expected
+
+
+def test_turning_up_of_no_check_in_is_zero():
+    assert turning_up(None, 2) == 0
+
+
+# monthly ---------------------------------------------------------------------------
+
+
+def test_monthly_leaves_missed_months_as_gaps_not_zeros(owner):
+    make_checkin(owner, month(0))
+    make_checkin(owner, month(2))
+    checkins = counted(owner)
+    series = monthly(checkins, month(-1), month(3))
+    assert [m for m, _ in series] == [month(-1), month(0), month(1), month(2), month(3)]
+    assert [c and c.month for _, c in series] == [None, month(0), None, month(2), None]
+
+
+def test_monthly_runs_across_the_turn_of_the_year(owner):
+    make_checkin(owner, date(2024, 12, 1))
+    series = monthly(counted(owner), date(2024, 11, 1), date(2025, 2, 1))
+    assert [m for m, _ in series] == [
+        date(2024, 11, 1),
+        date(2024, 12, 1),
+        date(2025, 1, 1),
+        date(2025, 2, 1),
+    ]
+    assert [c is not None for _, c in series] == [False, True, False, False]
+
+
+def test_monthly_leaves_out_check_ins_outside_the_period(owner):
+    make_checkin(owner, month(0))
+    make_checkin(owner, month(5))
+    series = monthly(counted(owner), month(1), month(4))
+    assert len(series) == 4
+    assert all(c is None for _, c in series)
+
+
+# sustained_run ---------------------------------------------------------------------
+
+
+def test_sustained_run_counts_consecutive_months_together(owner):
+    checkins = with_turning_up(owner, {0: 3, 1: 4, 2: 3})
+    assert sustained_run(checkins, 3) == 3
+
+
+def test_sustained_run_is_broken_by_a_missed_month(owner):
+    # Together in January, February, April and May; March was missed.
+    checkins = with_turning_up(owner, {0: 3, 1: 3, 3: 3, 4: 3})
+    assert sustained_run(checkins, 3) == 2
+
+
+def test_sustained_run_is_broken_by_a_month_below_the_together_count(owner):
+    checkins = with_turning_up(owner, {0: 3, 1: 3, 2: 2, 3: 3})
+    assert sustained_run(checkins, 3) == 1
+
+
+def test_sustained_run_is_zero_when_the_latest_check_in_is_not_together(owner):
+    checkins = with_turning_up(owner, {0: 5, 1: 5, 2: 5, 3: 1})
+    assert sustained_run(checkins, 3) == 0
+
+
+def test_sustained_run_follows_the_together_count(owner):
+    checkins = with_turning_up(owner, {0: 2, 1: 3, 2: 2})
+    assert sustained_run(checkins, 3) == 0
+    assert sustained_run(checkins, 2) == 3
+
+
+def test_sustained_run_does_not_depend_on_the_order_it_is_given(owner):
+    checkins = with_turning_up(owner, {0: 1, 1: 3, 2: 3})
+    assert sustained_run(list(reversed(checkins)), 3) == 2
+
+
+def test_sustained_run_of_no_check_ins_is_zero():
+    assert sustained_run([], 3) == 0
+
+
+# headline --------------------------------------------------------------------------
+
+
+def test_headline_says_up_from_three_months_ago(owner):
+    checkins = with_turning_up(owner, {0: 1, 1: 2, 3: 3})
+    assert headline(checkins) == "3 triggers turning up together — up from 1 three months ago"
+
+
+def test_headline_says_down_from_three_months_ago(owner):
+    checkins = with_turning_up(owner, {0: 4, 3: 1})
+    assert headline(checkins) == "1 trigger turning up together — down from 4 three months ago"
+
+
+def test_headline_says_the_same_as_three_months_ago(owner):
+    checkins = with_turning_up(owner, {0: 2, 3: 2})
+    assert headline(checkins) == "2 triggers turning up together — the same as three months ago"
+
+
+def test_headline_makes_no_comparison_when_that_month_was_missed(owner):
+    # Check-ins two and four months before the latest, but none exactly three before.
+    checkins = with_turning_up(owner, {0: 1, 2: 1, 4: 3})
+    assert headline(checkins) == "3 triggers turning up together"
+
+
+def test_headline_of_a_single_check_in_has_no_comparison(owner):
+    checkins = with_turning_up(owner, {0: 1})
+    assert headline(checkins) == "1 trigger turning up together"
+
+
+def test_headline_with_nothing_turning_up(owner):
+    checkins = with_turning_up(owner, {0: 0})
+    assert headline(checkins) == "No triggers turning up"
+
+
+def test_headline_with_nothing_turning_up_still_compares(owner):
+    checkins = with_turning_up(owner, {0: 2, 3: 0})
+    assert headline(checkins) == "No triggers turning up — down from 2 three months ago"
+
+
+def test_headline_reads_the_latest_month_whatever_the_order(owner):
+    checkins = with_turning_up(owner, {0: 1, 3: 3})
+    assert headline(list(reversed(checkins))) == "3 triggers turning up together — up from 1 three months ago"
+
+
+def test_headline_follows_the_threshold(owner):
+    a, b, c = triggers(owner, 3)
+    make_checkin(owner, month(0), {a: 3, b: 2, c: 2})
+    assert headline(counted(owner, 2)) == "3 triggers turning up together"
+    assert headline(counted(owner, 3)) == "1 trigger turning up together"
+
+
+def test_headline_of_no_check_ins_is_empty():
+    assert headline([]) == ""
+
+
+# rising ----------------------------------------------------------------------------
+
+
+def history(user, levels: dict, start: int = 0) -> list[CheckIn]:
+    """One check-in a month from `start`; `levels` is {trigger: [level or None per check-in]}."""
+    length = max(len(row) for row in levels.values())
+    for n in range(length):
+        ratings = {t: row[n] for t, row in levels.items() if n < len(row) and row[n] is not None}
+        make_checkin(user, month(start + n), ratings)
+    return counted(user)
+
+
+def test_rising_finds_a_trigger_one_level_higher_over_the_last_three_check_ins(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [0] * 12 + [1, 1, 1]})
+    assert rising(checkins, 2) == [Rising(a.pk, before=0.0, after=1.0, newly=False)]
+
+
+def test_rising_ignores_a_rise_of_less_than_one_level(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [0] * 12 + [1, 1, 0]})
+    assert rising(checkins, 2) == []
+
+
+def test_rising_finds_a_rise_of_exactly_one_level_between_uneven_means(owner):
+    # Before: 2, 2, 1 four times (mean 5/3); lately: 3, 3, 2 (mean 8/3) — exactly 1.0 higher.
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [2, 2, 1] * 4 + [3, 3, 2]})
+    found = rising(checkins, 2)
+    assert [r.trigger_id for r in found] == [a.pk]
+    assert found[0].before == pytest.approx(5 / 3)
+    assert found[0].after == pytest.approx(8 / 3)
+
+
+def test_rising_finds_a_trigger_that_was_always_there_growing_stronger(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [2] * 12 + [3, 3, 3]})
+    assert rising(checkins, 2) == [Rising(a.pk, before=2.0, after=3.0, newly=False)]
+
+
+def test_rising_finds_a_trigger_newly_turning_up_even_with_a_small_rise(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [1] * 12 + [1, 1, 2]})
+    (found,) = rising(checkins, 2)
+    assert (found.trigger_id, found.newly) == (a.pk, True)
+    assert found.before == 1.0
+    assert found.after == pytest.approx(4 / 3)
+
+
+def test_rising_does_not_call_newly_what_turned_up_before(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [2] + [1] * 11 + [2, 1, 1]})
+    assert rising(checkins, 2) == []
+
+
+def test_rising_newly_follows_the_threshold(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [1] * 12 + [1, 1, 2]})
+    assert [r.trigger_id for r in rising(checkins, 2)] == [a.pk]
+    assert rising(checkins, 3) == []
+
+
+def test_rising_compares_with_only_the_twelve_check_ins_before_the_last_three(owner):
+    # Two Strong ratings long ago would hide the rise if they were counted.
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [3, 3] + [0] * 12 + [1, 1, 1]})
+    assert rising(checkins, 2) == [Rising(a.pk, before=0.0, after=1.0, newly=False)]
+
+
+def test_rising_counts_check_ins_not_calendar_months(owner):
+    # The last three check-ins are spread over a year with gaps between them.
+    (a,) = triggers(owner, 1)
+    for n in range(12):
+        make_checkin(owner, month(n), {a: 0})
+    for n in (15, 19, 23):
+        make_checkin(owner, month(n), {a: 1})
+    assert rising(counted(owner), 2) == [Rising(a.pk, before=0.0, after=1.0, newly=False)]
+
+
+def test_rising_finds_nothing_without_earlier_check_ins(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [3, 3, 3]})
+    assert rising(checkins, 2) == []
+
+
+def test_rising_compares_with_a_single_earlier_check_in(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [0, 1, 1, 1]})
+    assert rising(checkins, 2) == [Rising(a.pk, before=0.0, after=1.0, newly=False)]
+
+
+def test_rising_never_counts_a_missing_rating_as_not_present(owner):
+    # Rated only once lately (Clear): its recent mean is 2.0, not 2/3.
+    a, b = triggers(owner, 2)
+    checkins = history(owner, {a: [1] * 12 + [None, None, 2], b: [0] * 15})
+    (found,) = rising(checkins, 3)
+    assert found == Rising(a.pk, before=1.0, after=2.0, newly=False)
+
+
+def test_rising_a_trigger_never_rated_before_is_new(owner):
+    a, b = triggers(owner, 2)
+    checkins = history(owner, {a: [None] * 12 + [2, 2, 2], b: [0] * 15})
+    assert rising(checkins, 2) == [Rising(a.pk, before=None, after=2.0, newly=True)]
+
+
+def test_rising_still_counts_a_trigger_that_was_retired_since(owner):
+    (a,) = triggers(owner, 1)
+    checkins = history(owner, {a: [0] * 12 + [2, 2, 2]})
+    a.retire()
+    assert a.retired is not None
+    assert rising(checkins, 2) == [Rising(a.pk, before=0.0, after=2.0, newly=True)]
+
+
+def test_rising_lists_the_biggest_rise_first(owner):
+    a, b, c = triggers(owner, 3)
+    checkins = history(owner, {a: [1] * 12 + [2, 2, 2], b: [0] * 12 + [3, 3, 3], c: [1] * 15})
+    assert [r.trigger_id for r in rising(checkins, 2)] == [b.pk, a.pk]
+
+
+def test_rising_uses_the_constants_the_product_describes():
+    assert (metrics.RECENT, metrics.BEFORE, metrics.RISE) == (3, 12, 1.0)
+
+
+# co_occurrence ---------------------------------------------------------------------
+
+
+def test_co_occurrence_counts_check_ins_where_both_triggers_turn_up(owner):
+    a, b, c, d = triggers(owner, 4)
+    make_checkin(owner, month(0), {a: 2, b: 3, c: 1, d: 0})
+    make_checkin(owner, month(1), {a: 3, b: 2, c: 2})
+    make_checkin(owner, month(2), {a: 2, d: 3})
+    assert co_occurrence(owner, month(0), 2) == {
+        (a.pk, b.pk): 2,
+        (a.pk, c.pk): 1,
+        (b.pk, c.pk): 1,
+        (a.pk, d.pk): 1,
+    }
+
+
+def test_co_occurrence_keys_have_the_smaller_id_first(owner):
+    a, b, c = triggers(owner, 3)
+    make_checkin(owner, month(0), {c: 3, b: 3, a: 3})
+    pairs = co_occurrence(owner, month(0), 2)
+    assert sorted(pairs) == [(a.pk, b.pk), (a.pk, c.pk), (b.pk, c.pk)]
+    assert all(i < j for i, j in pairs)
+
+
+def test_co_occurrence_counts_only_since_the_given_month(owner):
+    a, b = triggers(owner, 2)
+    make_checkin(owner, month(0), {a: 3, b: 3})
+    make_checkin(owner, month(1), {a: 3, b: 3})
+    make_checkin(owner, month(2), {a: 3, b: 3})
+    assert co_occurrence(owner, month(1), 2) == {(a.pk, b.pk): 2}
+    assert co_occurrence(owner, month(3), 2) == {}
+
+
+def test_co_occurrence_follows_the_threshold(owner):
+    a, b, c = triggers(owner, 3)
+    make_checkin(owner, month(0), {a: 3, b: 3, c: 2})
+    assert co_occurrence(owner, month(0), 3) == {(a.pk, b.pk): 1}
+    assert len(co_occurrence(owner, month(0), 1)) == 3
+
+
+def test_co_occurrence_of_a_trigger_turning_up_alone_is_empty(owner):
+    a, b = triggers(owner, 2)
+    make_checkin(owner, month(0), {a: 3, b: 1})
+    assert co_occurrence(owner, month(0), 2) == {}
+
+
+def test_co_occurrence_never_counts_another_users_check_ins(owner):
+    a, b = triggers(owner, 2)
+    make_checkin(owner, month(0), {a: 3, b: 3})
+    someone = make_user("someone")
+    x, y = triggers(someone, 2)
+    make_checkin(someone, month(0), {x: 3, y: 3})
+    make_checkin(someone, month(1), {x: 3, y: 3})
+    assert co_occurrence(owner, month(0), 2) == {(a.pk, b.pk): 1}
+    assert co_occurrence(someone, month(0), 2) == {(x.pk, y.pk): 2}
+
+
+def test_co_occurrence_still_counts_a_trigger_that_was_retired_since(owner):
+    a, b = triggers(owner, 2)
+    make_checkin(owner, month(0), {a: 3, b: 2})
+    a.retire()
+    assert co_occurrence(owner, month(0), 2) == {(a.pk, b.pk): 1}
