@@ -6,10 +6,10 @@ file twice gives the same result as restoring it once.
 """
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .models import CheckIn, Job, Rating, Trigger, UserSettings, this_month
@@ -81,9 +81,14 @@ def parse(raw: bytes) -> dict:
     if len(raw) > MAX_BYTES:
         raise RestoreError("The file is larger than 5 MB, so it can’t be a backup from careerapp.")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        text = raw.decode("utf-8")
+        data = json.loads(text)
+        # Text a database can't store: lone surrogates (\ud800) and NUL characters.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError):
         raise RestoreError("The file isn’t valid JSON, so it can’t be a backup from careerapp.") from None
+    if "\x00" in text or "\\u0000" in text:
+        raise RestoreError("The file contains a NUL character, so it can’t be a backup from careerapp.")
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise RestoreError("The file isn’t a careerapp backup.")
     if data.get("version") != VERSION:
@@ -117,7 +122,22 @@ def _date(value, where: str, parse=date.fromisoformat):
 
 def _created(item: dict, where: str) -> datetime:
     value = _date(_field(item, "created", str, where), where, datetime.fromisoformat)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.UTC)
+    try:
+        return value.astimezone(UTC) if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+    except OverflowError:
+        raise RestoreError(f"{where}: “{value}” is out of range.") from None
+
+
+def _optional_date(item: dict, name: str, where: str) -> date | None:
+    value = _field(item, name, str, where, optional=True)
+    return None if value is None else _date(value, where)
+
+
+def _text(item: dict, name: str, where: str, limit: int) -> str:
+    value = _field(item, name, str, where)
+    if len(value) > limit:
+        raise RestoreError(f"{where}: “{name}” is longer than {limit} characters.")
+    return value
 
 
 def _checked(obj, where: str, exclude: list[str]):
@@ -153,17 +173,16 @@ def read(user, data: dict):
         ref = _field(item, "id", int, where)
         if ref in triggers:
             raise RestoreError(f"{where}: the id {ref} is used twice.")
-        retired = _field(item, "retired", str, where, optional=True)
         triggers[ref] = _checked(
             Trigger(
                 user=user,
                 title=_field(item, "title", str, where),
-                description=_field(item, "description", str, where),
+                description=_text(item, "description", where, 2000),
                 theme=_field(item, "theme", str, where),
                 private=_field(item, "private", bool, where),
                 position=_field(item, "position", int, where),
                 created=_created(item, where),
-                retired=retired and _date(retired, where),
+                retired=_optional_date(item, "retired", where),
             ),
             where,
             ["user"],
@@ -182,8 +201,8 @@ def read(user, data: dict):
             user=user,
             month=month,
             **{name: _field(item, name, int, where, optional=True) for name in SCORES},
-            notes=_field(item, "notes", str, where),
-            talking_points=_field(item, "talking_points", str, where),
+            notes=_text(item, "notes", where, 10000),
+            talking_points=_text(item, "talking_points", where, 10000),
             backfilled=_field(item, "backfilled", bool, where),
             created=_created(item, where),
         )
@@ -199,7 +218,7 @@ def read(user, data: dict):
             ratings.append(
                 _checked(
                     Rating(
-                        level=_field(rating, "level", int, where), note=_field(rating, "note", str, where)
+                        level=_field(rating, "level", int, where), note=_text(rating, "note", where, 2000)
                     ),
                     where,
                     ["checkin", "trigger"],
@@ -211,13 +230,12 @@ def read(user, data: dict):
     jobs = []
     for n, item in enumerate(_list(data, "jobs"), 1):
         where = f"Job {n}"
-        end = _field(item, "end", str, where, optional=True)
         job = Job(
             user=user,
             employer=_field(item, "employer", str, where),
             role=_field(item, "role", str, where),
             start=_date(_field(item, "start", str, where), where),
-            end=end and _date(end, where),
+            end=_optional_date(item, "end", where),
         )
         if job.end and job.end < job.start:
             raise RestoreError(f"{where}: it ends before it starts.")
@@ -230,7 +248,7 @@ def restore(user, data: dict) -> None:
     prefs, choices, triggers, checkins, jobs = read(user, data)
     try:
         _replace(user, prefs, choices, triggers, checkins, jobs)
-    except IntegrityError:  # a rule the checks above missed; the database still holds
+    except DatabaseError:  # a rule the checks above missed; the database still holds
         raise RestoreError("The backup breaks one of careerapp’s rules, so nothing was restored.") from None
 
 

@@ -57,6 +57,12 @@ def calendar(prefs: UserSettings, checkin_url: str) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
+class ReminderFailures(Exception):
+    def __init__(self, sent: int, failures: list[str]):
+        self.sent, self.failures = sent, failures
+        super().__init__(f"Sent {sent}; {len(failures)} could not be sent: " + "; ".join(failures))
+
+
 def due_for_reminder(today: date):
     """Users to remind today: reminders on, an email address, past their due day, this
     month's check-in not done, and not reminded yet this month."""
@@ -74,7 +80,7 @@ def send_reminders() -> int:
     """Email everyone due a reminder, each at most once a month however often this runs."""
     today, month = timezone.localdate(), this_month()
     url = settings.SITE_URL.rstrip("/") + reverse("checkin_current")
-    sent = 0
+    sent, failures = 0, []
     for user in due_for_reminder(today):
         # Claim the month first: a second run at the same moment finds nothing to claim.
         claimed = (
@@ -93,9 +99,12 @@ def send_reminders() -> int:
                 None,
                 [user.email],
             )
-        except Exception:
+        except Exception as error:  # one bad address must not stop everyone else's reminder
             # Not sent, so not claimed: the next run tries again.
             UserSettings.objects.filter(user=user).update(reminded_month=None)
-            raise
+            failures.append(f"{user.get_username()}: {error}")
+            continue
         sent += 1
+    if failures:
+        raise ReminderFailures(sent, failures)
     return sent

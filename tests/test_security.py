@@ -37,7 +37,9 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.parametrize("url", ["/accounts/login/", "/", "/check-in/", "/checklist/", "/history/", "/settings/"])
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/", "/check-in/", "/checklist/", "/history/", "/settings/"]
+)
 def test_every_page_sends_a_strict_content_security_policy(owner_client, url):
     response = owner_client.get(url, follow=True)
     policy = response.headers["Content-Security-Policy"]

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from assessments.reminders import send_reminders
+from assessments.reminders import ReminderFailures, send_reminders
 
 
 class Command(BaseCommand):
@@ -10,5 +10,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent = send_reminders()
+        try:
+            sent = send_reminders()
+        except ReminderFailures as problem:
+            raise CommandError(str(problem)) from None  # a non-zero exit, so cron reports it
         self.stdout.write(f"Sent {sent} reminder{'' if sent == 1 else 's'}.")

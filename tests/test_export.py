@@ -1,0 +1,791 @@
+"""The 1:1 export: what the person chose to share, and nothing else.
+
+Every format is searched for what must never leave the account: private and hidden
+triggers, the titles and notes behind "Theme only", the check-in's private notes, and
+anything of another user. The preview is the #preview section of /export/, the downloads
+are POSTs to /export/markdown/, /export/print/ and /export/csv/.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from html import unescape
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from assessments import backup
+from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, this_month
+
+from .factories import make_checkin, make_trigger, make_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+FORMATS = ["preview", "htmx preview", "markdown", "print", "csv"]
+CSV_HEADER = [
+    "month",
+    "trigger",
+    "level",
+    "level_name",
+    "note",
+    "wellbeing",
+    "job_satisfaction",
+    "energy",
+    "weekly_hours",
+    "talking_points",
+]
+FIX_THE_CHOICES = "Fix the choices above to see the preview."
+
+
+def ago(months: int):
+    return add_months(this_month(), -months)
+
+
+def ym(month) -> str:
+    return f"{month:%Y-%m}"
+
+
+def form_data(user, start, end, visibility=None, *, talking_points=True, notes=False, scores=True) -> dict:
+    """What the export form sends: the period, the includes ticked, a choice per trigger."""
+    data = {"start": ym(start), "end": ym(end)}
+    for name, on in (("talking_points", talking_points), ("notes", notes), ("scores", scores)):
+        if on:
+            data[name] = "on"
+    visibility = visibility or {}
+    for trigger in Trigger.objects.filter(user=user):
+        data[f"t_{trigger.pk}"] = visibility.get(trigger, "hide" if trigger.private else "show")
+    return data
+
+
+def preview_section(html: str) -> str:
+    match = re.search(r'<section id="preview".*?</section>', html, re.S)
+    assert match, html[:500]
+    return unescape(match.group(0))
+
+
+def exported(client, fmt: str, data: dict) -> str:
+    """The text a format shares for these choices (the preview only, not the form around it)."""
+    if fmt == "preview":
+        response = client.get(reverse("export"), data)
+        assert response.status_code == 200
+        return preview_section(response.text)
+    if fmt == "htmx preview":
+        response = client.get(reverse("export"), data, **HTMX)
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        return preview_section(response.text)
+    response = client.post(reverse("export_download", args=[fmt]), data)
+    assert response.status_code == 200, response.content[:500]
+    if fmt == "csv":
+        assert response.content.startswith(b"\xef\xbb\xbf")
+        return response.content.decode("utf-8-sig")
+    text = response.content.decode("utf-8")
+    return unescape(text) if fmt == "print" else text
+
+
+def checked_radios(html: str) -> dict[int, str]:
+    return {int(pk): value for pk, value in re.findall(r'name="t_(\d+)" value="(\w+)" checked', html)}
+
+
+def checkbox_on(html: str, name: str) -> bool:
+    tag = re.search(rf'<input type="checkbox" name="{name}"[^>]*>', html)
+    assert tag, name
+    return " checked" in tag.group(0)
+
+
+def month_value(html: str, name: str) -> str:
+    tag = re.search(rf'<input type="month" name="{name}"[^>]*>', html)
+    assert tag, name
+    return re.search(r'value="([^"]*)"', tag.group(0)).group(1)
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def saved(user) -> dict:
+    return UserSettings.of(user).export_choices
+
+
+# A shared history ------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    user: object
+    shown: Trigger
+    shown_too: Trigger
+    private: Trigger
+    hidden: Trigger
+    lead: Trigger
+    lead_too: Trigger
+
+    @property
+    def choices(self) -> dict:
+        """Private on its default (hide), one hidden, the two Leadership ones on theme only."""
+        return {self.hidden: "hide", self.lead: "theme", self.lead_too: "theme"}
+
+
+PRIVATE_CHECKIN_NOTES = "Updating my CV on Sunday evenings"
+TALKING_POINTS = "Ask about the platform migration budget"
+SHOWN_NOTE = "The Tuesday sync ran two hours"
+SECRET_NOTES = [
+    "Bypasses my lead on every decision",  # the private trigger's note
+    "Compared payslips at the offsite",  # the hidden trigger's note
+    "Town hall spin about the reorg",  # a theme-only trigger's note
+    "OKR theatre all quarter",  # the other theme-only trigger's note
+]
+
+
+def secrets(history: History) -> list[str]:
+    titles = [history.private.title, history.hidden.title, history.lead.title, history.lead_too.title]
+    return [*titles, *SECRET_NOTES, PRIVATE_CHECKIN_NOTES]
+
+
+def rate(checkin, levels: dict, notes: dict | None = None) -> None:
+    for trigger, level in levels.items():
+        Rating.objects.create(
+            checkin=checkin, trigger=trigger, level=level, note=(notes or {}).get(trigger, "")
+        )
+
+
+@pytest.fixture
+def history(owner) -> History:
+    """Three months of check-ins rating six triggers, every one with a note."""
+    owner.triggers.all().delete()  # the default checklist, never rated
+    h = History(
+        user=owner,
+        shown=make_trigger(owner, "Meetings swallow every afternoon", theme="Team"),
+        shown_too=make_trigger(owner, "Café roadmap keeps slipping", theme="Role"),
+        private=make_trigger(owner, "Quietly distrusts the new manager", theme="Manager", private=True),
+        hidden=make_trigger(owner, "Salary envy of the platform team", theme="Pay"),
+        lead=make_trigger(owner, "Leadership ignores the stated values", theme="Leadership"),
+        lead_too=make_trigger(owner, "Gamified KPIs everywhere", theme="Leadership"),
+    )
+    notes = {h.shown: SHOWN_NOTE, h.private: SECRET_NOTES[0], h.hidden: SECRET_NOTES[1]}
+    notes |= {h.lead: SECRET_NOTES[2], h.lead_too: SECRET_NOTES[3]}
+    levels = {
+        2: {h.shown: 3, h.shown_too: 1, h.private: 3, h.hidden: 2, h.lead: 2, h.lead_too: 3},
+        1: {h.shown: 2, h.shown_too: 2, h.private: 2, h.hidden: 3, h.lead: 3, h.lead_too: 0},
+        0: {h.shown: 3, h.shown_too: 0, h.private: 3, h.hidden: 3, h.lead: 2, h.lead_too: 2},
+    }
+    for months, rated in levels.items():
+        checkin = make_checkin(
+            owner,
+            ago(months),
+            wellbeing=4,
+            satisfaction=3,
+            energy=2,
+            hours=45,
+            notes=PRIVATE_CHECKIN_NOTES,
+            talking_points=TALKING_POINTS,
+        )
+        rate(checkin, rated, notes)
+    return h
+
+
+def everything_on(history: History, **visibility) -> dict:
+    return form_data(history.user, ago(2), ago(0), history.choices | visibility, notes=True)
+
+
+# Who may export --------------------------------------------------------------------
+
+
+def test_the_export_page_asks_an_anonymous_visitor_to_log_in(client):
+    response = client.get(reverse("export"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "print", "csv"])
+def test_an_anonymous_download_is_sent_to_log_in_and_gets_no_data(client, history, fmt):
+    response = client.post(reverse("export_download", args=[fmt]), everything_on(history))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert history.shown.title not in response.content.decode()
+
+
+def test_the_owner_sees_the_export_page_with_every_trigger_to_choose_for(owner_client, history):
+    response = owner_client.get(reverse("export"))
+    assert response.status_code == 200
+    page = unescape(response.text)
+    assert "Export for your 1:1" in page
+    for trigger in Trigger.objects.filter(user=history.user):
+        assert trigger.title in page
+    for label in ("Show", "Theme only", "Hide", "Download Markdown", "Printable page", "Download CSV"):
+        assert label in page
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_another_users_data_never_appears_in_any_format(other_client, other, history, fmt):
+    """The other user's export of the same months holds only their own check-in."""
+    other.triggers.all().delete()
+    mine = make_trigger(other, "Parking lot politics", theme="Office")
+    make_checkin(other, ago(1), {mine: 3}, talking_points="Ask about parking", wellbeing=1)
+    data = form_data(other, ago(2), ago(0), notes=True)
+    text = exported(other_client, fmt, data)
+    assert mine.title in text
+    for trigger in Trigger.objects.filter(user=history.user):
+        assert trigger.title not in text
+    for words in [*SECRET_NOTES, SHOWN_NOTE, PRIVATE_CHECKIN_NOTES, TALKING_POINTS, "Leadership"]:
+        assert words not in text
+
+
+def test_another_users_ratings_do_not_count_in_the_owners_summary(owner_client, other, history):
+    other_triggers = list(other.triggers.all()[:5])
+    make_checkin(other, ago(0), dict.fromkeys(other_triggers, 3))
+    text = exported(owner_client, "markdown", everything_on(history))
+    # This month the shown "Meetings" (Strong) and both theme-only Leadership triggers
+    # (Clear) turn up: three; the other user's five strong ratings add nothing.
+    assert "Triggers turning up together in the latest check-in: **3**" in text
+    for trigger in other_triggers:
+        assert trigger.title not in text
+
+
+def test_a_choice_naming_another_users_trigger_reveals_and_saves_nothing_of_it(owner_client, other, history):
+    theirs = other.triggers.first()
+    make_checkin(other, ago(0), {theirs: 3})
+    data = everything_on(history) | {f"t_{theirs.pk}": "show"}
+    before = saved(history.user)
+    for response in (
+        owner_client.get(reverse("export"), data),
+        owner_client.get(reverse("export"), data, **HTMX),
+        owner_client.post(reverse("export_download", args=["markdown"]), data),
+    ):
+        assert response.status_code in (200, 400, 422)
+        assert theirs.title not in unescape(response.content.decode())
+        if response.status_code != 200:
+            assert saved(history.user) == before
+    assert str(theirs.pk) not in saved(history.user).get("visibility", {})
+
+
+# The default period and the remembered choices ---------------------------------
+
+
+def test_the_default_period_is_the_last_three_months_that_have_check_ins(owner_client, owner, other):
+    for months in (1, 4, 6, 7):
+        make_checkin(owner, ago(months), talking_points=f"Point from {ym(ago(months))}")
+    make_checkin(other, ago(0))  # someone else's newer check-in changes nothing
+    response = owner_client.get(reverse("export"))
+    assert response.status_code == 200
+    assert month_value(response.text, "start") == ym(ago(6))
+    assert month_value(response.text, "end") == ym(ago(1))
+    preview = preview_section(response.text)
+    assert f"# Career check-in: {ago(6):%B %Y} – {ago(1):%B %Y}" in preview
+    for months in (1, 4, 6):
+        assert f"Point from {ym(ago(months))}" in preview
+    assert f"Point from {ym(ago(7))}" not in preview
+
+
+def test_without_any_check_in_the_period_is_this_month(owner_client):
+    response = owner_client.get(reverse("export"))
+    assert response.status_code == 200
+    assert month_value(response.text, "start") == month_value(response.text, "end") == ym(this_month())
+    assert "No check-ins in this period." in preview_section(response.text)
+
+
+def test_private_triggers_start_on_hide_and_the_others_on_show(owner_client, owner):
+    triggers = list(Trigger.objects.filter(user=owner))
+    assert any(t.private for t in triggers) and not all(t.private for t in triggers)
+    radios = checked_radios(owner_client.get(reverse("export")).text)
+    assert radios == {t.pk: "hide" if t.private else "show" for t in triggers}
+
+
+def test_a_private_trigger_stays_out_of_the_first_preview_until_shown(owner_client, history):
+    response = owner_client.get(reverse("export"))
+    preview = preview_section(response.text)
+    assert history.shown.title in preview
+    assert history.private.title not in preview
+    assert SECRET_NOTES[0] not in preview
+
+
+def test_the_includes_start_with_talking_points_and_scores_on_and_notes_off(owner_client, history):
+    page = owner_client.get(reverse("export")).text
+    assert checkbox_on(page, "talking_points")
+    assert checkbox_on(page, "scores")
+    assert not checkbox_on(page, "notes")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "print", "csv"])
+def test_a_download_remembers_the_choices_and_the_next_export_starts_from_them(owner_client, history, fmt):
+    h = history
+    choices = {h.shown: "theme", h.private: "show", h.hidden: "hide", h.lead: "hide", h.lead_too: "theme"}
+    data = form_data(h.user, ago(1), ago(0), choices, talking_points=False, notes=True, scores=False)
+    response = owner_client.post(reverse("export_download", args=[fmt]), data)
+    assert response.status_code == 200
+
+    page = owner_client.get(reverse("export")).text
+    expected = {t.pk: "show" for t in Trigger.objects.filter(user=h.user)}
+    expected |= {trigger.pk: value for trigger, value in choices.items()}
+    assert checked_radios(page) == expected
+    assert not checkbox_on(page, "talking_points")
+    assert not checkbox_on(page, "scores")
+    assert checkbox_on(page, "notes")
+    # The period isn't remembered: next month's export starts on the latest months again.
+    assert month_value(page, "start") == ym(ago(2))
+    assert month_value(page, "end") == ym(ago(0))
+    preview = preview_section(page)
+    assert h.private.title in preview
+    assert h.shown.title not in preview
+    assert TALKING_POINTS not in preview
+    assert "Wellbeing" not in preview
+
+
+def test_a_trigger_added_after_the_choices_were_saved_starts_on_its_default(owner_client, history):
+    data = form_data(history.user, ago(2), ago(0), history.choices)
+    assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    secret = make_trigger(history.user, "Brand new private worry", private=True)
+    plain = make_trigger(history.user, "Brand new plain worry")
+    radios = checked_radios(owner_client.get(reverse("export")).text)
+    assert radios[secret.pk] == "hide"
+    assert radios[plain.pk] == "show"
+    assert radios[history.lead.pk] == "theme"
+
+
+def test_the_export_history_command_uses_the_saved_choices(owner_client, history):
+    data = form_data(history.user, ago(2), ago(0), history.choices | {history.shown: "hide"})
+    assert owner_client.post(reverse("export_download", args=["csv"]), data).status_code == 200
+    out = io.StringIO()
+    call_command("export_history", history.user.username, "--format", "md", stdout=out)
+    text = out.getvalue()
+    assert history.shown_too.title in text
+    assert history.shown.title not in text
+    assert "Leadership trigger" in text
+    for words in secrets(history):
+        assert words not in text
+
+
+# Redaction ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_private_hidden_and_theme_only_titles_and_their_notes_never_appear(owner_client, history, fmt):
+    text = exported(owner_client, fmt, everything_on(history))
+    assert history.shown.title in text
+    assert history.shown_too.title in text
+    assert SHOWN_NOTE in text
+    assert TALKING_POINTS in text
+    for words in secrets(history):
+        assert words not in text, words
+
+
+@pytest.mark.parametrize("fmt", ["preview", "htmx preview", "markdown"])
+def test_theme_only_says_how_many_triggers_of_the_theme_turn_up(owner_client, history, fmt):
+    text = exported(owner_client, fmt, everything_on(history))
+    assert "- 2 Leadership triggers turning up" in text  # this month and two months ago
+    assert "- 1 Leadership trigger turning up" in text  # last month
+    assert text.count("Leadership triggers turning up") == 2
+
+
+def test_the_printable_page_counts_theme_only_triggers_under_their_theme(owner_client, history):
+    text = exported(owner_client, "print", everything_on(history))
+    assert text.count('<th scope="row">Leadership (theme)</th><td>2 triggers turning up</td>') == 2
+    assert text.count('<th scope="row">Leadership (theme)</th><td>1 trigger turning up</td>') == 1
+
+
+def test_the_csv_names_theme_only_rows_by_their_theme_without_a_note(owner_client, history):
+    rows = csv_rows(exported(owner_client, "csv", everything_on(history)))
+    themed = [row for row in rows if row[1] == "Leadership trigger (theme only)"]
+    assert len(themed) == 6  # two triggers, three months
+    assert {row[4] for row in themed} == {""}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_private_notes_never_appear_even_with_everything_shown(owner_client, history, fmt):
+    every_trigger_shown = dict.fromkeys(Trigger.objects.filter(user=history.user), "show")
+    data = form_data(history.user, ago(2), ago(0), every_trigger_shown, notes=True)
+    text = exported(owner_client, fmt, data)
+    assert history.private.title in text  # shown on purpose this time
+    assert SECRET_NOTES[0] in text  # and so is its per-trigger note
+    assert PRIVATE_CHECKIN_NOTES not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("notes", [True, False])
+def test_per_trigger_notes_appear_only_when_notes_are_included(owner_client, history, fmt, notes):
+    data = form_data(history.user, ago(2), ago(0), history.choices, notes=notes)
+    text = exported(owner_client, fmt, data)
+    assert history.shown.title in text
+    assert (SHOWN_NOTE in text) is notes
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("talking_points", [True, False])
+def test_talking_points_appear_only_when_included(owner_client, history, fmt, talking_points):
+    data = form_data(history.user, ago(2), ago(0), history.choices, talking_points=talking_points)
+    text = exported(owner_client, fmt, data)
+    assert history.shown.title in text
+    assert (TALKING_POINTS in text) is talking_points
+
+
+@pytest.mark.parametrize("fmt", ["preview", "htmx preview", "markdown", "print"])
+@pytest.mark.parametrize("scores", [True, False])
+def test_wellbeing_satisfaction_and_energy_appear_only_when_included(owner_client, history, fmt, scores):
+    data = form_data(history.user, ago(2), ago(0), history.choices, scores=scores)
+    text = exported(owner_client, fmt, data)
+    assert history.shown.title in text
+    assert ("Wellbeing 4/5 · Job satisfaction 3/5 · Energy 2/5" in text) is scores
+
+
+def test_the_csv_has_score_and_talking_point_columns_only_when_included(owner_client, history):
+    with_all = csv_rows(exported(owner_client, "csv", everything_on(history)))
+    assert with_all[0] == CSV_HEADER
+    data = form_data(history.user, ago(2), ago(0), history.choices, talking_points=False, scores=False)
+    without = csv_rows(exported(owner_client, "csv", data))
+    assert without[0] == ["month", "trigger", "level", "level_name", "note"]
+    assert all(len(row) == 5 for row in without)
+    flat = "\n".join(",".join(row) for row in without)
+    assert TALKING_POINTS not in flat
+    assert "45" not in flat
+
+
+# The summary ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def changes(owner):
+    """Six months: three before the period, three in it, each trigger telling a story."""
+    owner.triggers.all().delete()
+    new = make_trigger(owner, "Newly turning up")
+    worse = make_trigger(owner, "Getting worse")
+    better = make_trigger(owner, "Getting better")
+    resolved = make_trigger(owner, "Gone away")
+    steady = make_trigger(owner, "Steady as she goes")
+    themed = make_trigger(owner, "Secret leadership worry", theme="Leadership")
+    levels = {  # months ago: {trigger: level}
+        5: {new: 0, worse: 2, better: 3, resolved: 3, steady: 2, themed: 0},
+        4: {new: 1, worse: 2, better: 3, resolved: 2, steady: 2, themed: 1},
+        3: {new: 1, worse: 2, better: 3, resolved: 3, steady: 2, themed: 0},
+        2: {new: 2, worse: 3, better: 2, resolved: 1, steady: 2, themed: 3},
+        1: {new: 3, worse: 3, better: 2, resolved: 0, steady: 2, themed: 2},
+        0: {new: 3, worse: 3, better: 2, resolved: 0, steady: 2, themed: 0},
+    }
+    for months, rated in levels.items():
+        make_checkin(owner, ago(months), rated)
+    return {
+        "new": new,
+        "worse": worse,
+        "better": better,
+        "resolved": resolved,
+        "steady": steady,
+        "themed": themed,
+    }
+
+
+def test_the_summary_names_new_worse_better_and_resolved_triggers(owner_client, owner, changes):
+    data = form_data(owner, ago(2), ago(0), {changes["themed"]: "theme"})
+    for fmt in ("markdown", "preview"):
+        text = exported(owner_client, fmt, data).split("\n## ")[1]  # the summary, not the months
+        assert text.startswith("Summary\n")
+        assert f"- New: {changes['new'].title}; a Leadership trigger\n" in text
+        assert f"- Worse: {changes['worse'].title}\n" in text
+        assert f"- Better: {changes['better'].title}\n" in text
+        assert f"- Resolved: {changes['resolved'].title}\n" in text
+        assert "- Steady" not in text
+        assert changes["themed"].title not in text
+
+
+def test_the_summary_gives_the_together_count_now_and_in_the_previous_period(owner_client, owner, changes):
+    text = exported(owner_client, "markdown", form_data(owner, ago(2), ago(0)))
+    # Now (this month): new, worse, better and steady turn up; then (three months ago,
+    # the latest check-in of the previous period): worse, better, resolved and steady.
+    assert (
+        "- Triggers turning up together in the latest check-in: **4** "
+        f"(previous period, {ago(5):%b %Y} – {ago(3):%b %Y}: 4)"
+    ) in text
+    hidden_then = form_data(owner, ago(2), ago(0), {changes["resolved"]: "hide"})
+    text = exported(owner_client, "markdown", hidden_then)
+    assert f"**4** (previous period, {ago(5):%b %Y} – {ago(3):%b %Y}: 3)" in text
+
+
+def test_the_printable_page_gives_the_same_summary(owner_client, owner, changes):
+    text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), {changes["themed"]: "hide"}))
+    assert "in the latest check-in: <strong>4</strong> (previous period" in text
+    assert f"<li>Resolved: {changes['resolved'].title}</li>" in text
+    assert f"<li>New: {changes['new'].title}</li>" in text
+
+
+def test_the_previous_period_has_the_same_length_as_the_chosen_one(owner_client, owner, changes):
+    # One month chosen: the previous period is the single month before it, where every
+    # shown trigger was at the level it is now, so nothing changed in this comparison.
+    text = exported(owner_client, "markdown", form_data(owner, ago(0), ago(0), {changes["themed"]: "hide"}))
+    assert f"# Career check-in: {ago(0):%B %Y}\n" in text
+    assert f"(previous period, {ago(1):%b %Y} – {ago(1):%b %Y}: 4)" in text
+    assert "- Resolved" not in text
+    assert "- No change in the shared triggers since the previous period." in text
+
+
+def test_a_period_with_no_check_in_before_it_has_no_previous_count(owner_client, owner, changes):
+    text = exported(owner_client, "markdown", form_data(owner, ago(5), ago(3)))
+    assert "in the latest check-in: **4**\n" in text
+    assert "previous period" not in text
+    # With nothing to compare with, whatever turned up in the period is new.
+    up = sorted(changes[name].title for name in ("worse", "better", "resolved", "steady"))
+    assert f"- New: {'; '.join(up)}\n" in text
+    for kind in ("Worse", "Better", "Resolved"):
+        assert f"- {kind}:" not in text
+
+
+# The CSV ----------------------------------------------------------------------------
+
+
+def test_the_csv_is_a_utf8_attachment_with_a_byte_order_mark(owner_client, history):
+    response = owner_client.post(reverse("export_download", args=["csv"]), everything_on(history))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    name = f"career-check-in-{ym(ago(2))}-to-{ym(ago(0))}.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    assert history.shown_too.title in text  # "Café", as UTF-8
+    assert "Café".encode() in response.content
+
+
+def test_the_csv_has_one_row_per_month_and_shared_trigger(owner_client, history):
+    text = exported(owner_client, "csv", everything_on(history))
+    header, *rows = csv_rows(text)
+    assert header == CSV_HEADER
+    assert all(len(row) == len(CSV_HEADER) for row in rows)
+    pairs = [(row[0], row[1]) for row in rows]
+    assert len(pairs) == 12  # three months × (two shown + two theme only)
+    for month in (ago(2), ago(1), ago(0)):
+        assert (ym(month), history.shown.title) in pairs
+        assert (ym(month), history.shown_too.title) in pairs
+        assert pairs.count((ym(month), "Leadership trigger (theme only)")) == 2
+    row = next(r for r in rows if r[:2] == [ym(ago(2)), history.shown.title])
+    assert row == [
+        ym(ago(2)),
+        history.shown.title,
+        "3",
+        "Strong",
+        SHOWN_NOTE,
+        "4",
+        "3",
+        "2",
+        "45",
+        TALKING_POINTS,
+    ]
+    row = next(r for r in rows if r[:2] == [ym(ago(0)), history.shown_too.title])
+    assert row[2:4] == ["0", "Not present"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_read_as_formulas_are_neutralised(owner, owner_client):
+    owner.triggers.all().delete()
+    formula = make_trigger(owner, '=HYPERLINK("http://evil.example","Click")')
+    plain = make_trigger(owner, "Plain = fine in the middle")
+    points = {3: "@SUM(A1:A9)", 2: "-2", 1: "\tx", 0: "\rx"}
+    for months, text in points.items():
+        checkin = make_checkin(owner, ago(months), talking_points=text, wellbeing=3)
+        rate(checkin, {formula: 2, plain: 1}, {formula: "+1", plain: "fine"})
+    data = form_data(owner, ago(3), ago(0), notes=True)
+    header, *rows = csv_rows(exported(owner_client, "csv", data))
+    assert len(rows) == 8
+    formula_rows = [row for row in rows if row[1].startswith("'=")]
+    assert len(formula_rows) == 4
+    for row in formula_rows:
+        assert row[1] == "'" + formula.title
+        assert row[4] == "'+1"
+    talking = {row[0]: row[-1] for row in rows}
+    assert talking == {ym(ago(m)): "'" + text for m, text in points.items()}
+    for row in rows:
+        for cell in row:
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+    assert {row[1] for row in rows} == {"'" + formula.title, plain.title}
+    assert {row[4] for row in rows} == {"'+1", "fine"}
+
+
+# Bad input -------------------------------------------------------------------------------
+
+
+def bad_period(history: History, case: str) -> tuple[dict, str]:
+    data = everything_on(history)
+    if case == "start after end":
+        return data | {"start": ym(ago(0)), "end": ym(ago(2))}, "The period must start before it ends."
+    if case == "end in the future":
+        return data | {"end": ym(add_months(this_month(), 1))}, "The period can’t end in the future."
+    if case == "month 13":
+        return data | {"start": f"{this_month().year}-13"}, "Enter a valid date."
+    if case == "not a month":
+        return data | {"start": "abc"}, "Enter a valid date."
+    if case == "no end":
+        return data | {"end": ""}, "This field is required."
+    if case == "bogus visibility":
+        return data | {f"t_{history.shown.pk}": "bogus"}, None
+    raise AssertionError(case)
+
+
+BAD = ["start after end", "end in the future", "month 13", "not a month", "no end", "bogus visibility"]
+PERIOD_ERRORS = ["start after end", "end in the future"]
+
+
+@pytest.fixture
+def remembered(owner_client, history) -> dict:
+    """Choices saved by an earlier download, to show a bad request leaves them alone."""
+    data = form_data(history.user, ago(2), ago(0), {history.lead: "theme"}, notes=True)
+    assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    return saved(history.user)
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_a_bad_preview_is_refused_with_a_message_and_a_400(owner_client, history, remembered, case):
+    data, message = bad_period(history, case)
+    response = owner_client.get(reverse("export"), data)
+    assert response.status_code == 400
+    page = unescape(response.text)
+    assert FIX_THE_CHOICES in page
+    if message:
+        assert message in page
+    assert history.shown.title not in preview_section(response.text)
+    assert saved(history.user) == remembered
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_a_bad_htmx_preview_is_refused_in_place_with_a_422(owner_client, history, remembered, case):
+    data, message = bad_period(history, case)
+    response = owner_client.get(reverse("export"), data, **HTMX)
+    assert response.status_code == 422
+    fragment = unescape(response.text)
+    assert fragment.lstrip().startswith('<section id="preview"')
+    assert FIX_THE_CHOICES in fragment
+    if case in PERIOD_ERRORS:
+        assert message in fragment
+    assert history.shown.title not in fragment
+    assert saved(history.user) == remembered
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "print", "csv"])
+@pytest.mark.parametrize("case", BAD)
+def test_a_bad_download_is_refused_with_a_message_and_saves_nothing(
+    owner_client, history, remembered, fmt, case
+):
+    data, message = bad_period(history, case)
+    response = owner_client.post(reverse("export_download", args=[fmt]), data)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    page = unescape(response.text)
+    assert FIX_THE_CHOICES in page
+    if message:
+        assert message in page
+    assert saved(history.user) == remembered
+
+
+def test_an_unknown_format_is_not_found(owner_client, history):
+    response = owner_client.post("/export/pdf/", everything_on(history))
+    assert response.status_code == 404
+
+
+def test_a_download_must_be_posted(owner_client, history):
+    response = owner_client.get(reverse("export_download", args=["markdown"]), everything_on(history))
+    assert response.status_code == 405
+
+
+def test_the_markdown_download_is_a_named_attachment(owner_client, history):
+    response = owner_client.post(reverse("export_download", args=["markdown"]), everything_on(history))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    name = f"career-check-in-{ym(ago(2))}-to-{ym(ago(0))}.md"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    text = response.content.decode()
+    assert text.startswith(f"# Career check-in: {ago(2):%B %Y} – {ago(0):%B %Y}\n")
+    assert f"- {history.shown.title}: **Strong** — {SHOWN_NOTE}" in text
+
+
+def test_the_printable_page_draws_only_shared_triggers_in_its_chart(owner_client, history):
+    response = owner_client.post(reverse("export_download", args=["print"]), everything_on(history))
+    assert response.status_code == 200
+    figure = re.search(r'<script id="fig-shared" type="application/json">(.*?)</script>', response.text, re.S)
+    assert figure
+    data = json.loads(figure.group(1))
+    rows = set(data["layout"]["yaxis"]["ticktext"])
+    assert rows == {history.shown.title, history.shown_too.title, "Leadership (theme)"}
+    assert len(data["data"][0]["z"]) == 3
+
+
+# The export_history command -------------------------------------------------------
+
+
+def command(*args) -> str:
+    out = io.StringIO()
+    call_command("export_history", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_writes_the_full_backup_as_json(history, other):
+    data = json.loads(command(history.user.username))
+    expected = backup.dump(history.user)
+    assert data["schema"] == "careerapp-backup"
+    assert data["version"] == 1
+    data.pop("exported"), expected.pop("exported")
+    assert data == expected
+    assert PRIVATE_CHECKIN_NOTES in json.dumps(data)  # the backup is everything, privately
+
+
+def test_the_command_writes_the_csv_export_with_private_triggers_hidden(history):
+    header, *rows = csv_rows(command(history.user.username, "--format", "csv"))
+    assert header == CSV_HEADER
+    titles = {row[1] for row in rows}
+    assert titles == {
+        t.title for t in (history.shown, history.shown_too, history.hidden, history.lead, history.lead_too)
+    }
+    assert {row[0] for row in rows} == {ym(ago(2)), ym(ago(1)), ym(ago(0))}
+    assert history.private.title not in "".join(",".join(row) for row in rows)
+
+
+def test_the_command_writes_the_markdown_export(history):
+    text = command(history.user.username, "--format", "md")
+    assert text.startswith(f"# Career check-in: {ago(2):%B %Y} – {ago(0):%B %Y}")
+    assert history.shown.title in text
+    for words in (history.private.title, SECRET_NOTES[0], PRIVATE_CHECKIN_NOTES, SHOWN_NOTE):
+        assert words not in text
+
+
+def test_the_command_takes_the_period_from_and_to(history):
+    header, *rows = csv_rows(
+        command(history.user.username, "--format", "csv", "--from", ym(ago(1)), "--to", ym(ago(1)))
+    )
+    assert {row[0] for row in rows} == {ym(ago(1))}
+    text = command(history.user.username, "--format", "md", "--from", ym(ago(2)), "--to", ym(ago(1)))
+    assert f"# Career check-in: {ago(2):%B %Y} – {ago(1):%B %Y}" in text
+    assert f"## {ago(0):%B %Y}" not in text
+    assert f"## {ago(1):%B %Y}" in text
+
+
+def test_the_command_refuses_an_unknown_user(history):
+    with pytest.raises(CommandError, match="No user called 'nobody'"):
+        command("nobody", "--format", "md")
+
+
+@pytest.mark.parametrize("month", ["2026-13", "abc", "2026-1-1", "26-11"])
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_the_command_refuses_a_bad_month(history, option, month):
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        command(history.user.username, "--format", "csv", option, month)
+
+
+def test_the_command_refuses_a_period_that_ends_before_it_starts(history):
+    with pytest.raises(CommandError, match="start before it ends"):
+        command(history.user.username, "--format", "md", "--from", ym(ago(0)), "--to", ym(ago(2)))
+
+
+def test_exports_read_check_ins_without_writing_to_them(owner_client, history):
+    before = list(CheckIn.objects.values().order_by("pk"))
+    for fmt in FORMATS:
+        exported(owner_client, fmt, everything_on(history))
+    assert list(CheckIn.objects.values().order_by("pk")) == before
+
+
+def test_a_logged_in_stranger_sees_only_their_own_empty_export(history):
+    client = Client()
+    client.force_login(make_user("stranger"))
+    response = client.get(reverse("export"))
+    assert response.status_code == 200
+    page = unescape(response.text)
+    for words in [*secrets(history), history.shown.title, SHOWN_NOTE, TALKING_POINTS]:
+        assert words not in page
+    assert "No check-ins in this period." in page
