@@ -1,0 +1,94 @@
+"""The app as production runs it: gunicorn, DEBUG off, static files from WhiteNoise."""
+
+import urllib.request
+
+import pytest
+
+from bench.load import environment, free_port, manage, start_server, stop_server
+
+PAGES = ["/", "/?range=all", "/check-in/", "/history/", "/checklist/", "/export/", "/settings/"]
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("production")
+    env = environment(f"sqlite:///{folder / 'db.sqlite3'}") | {"STATIC_ROOT": str(folder / "static")}
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "seed_demo")
+    port = free_port()
+    server = start_server(env, port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(server)
+
+
+def log_in(page, base: str):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill("demo")
+    page.get_by_label("Password").fill("demo-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_ever(production):
+    page = urllib.request.urlopen(f"{production}/accounts/login/").read().decode()
+    css = next(part.split('"')[0] for part in page.split('href="')[1:] if part.startswith("/static/css/app."))
+    assert css != "/static/css/app.css"  # a content hash in the name
+    request = urllib.request.Request(production + css, headers={"Accept-Encoding": "br, gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] in ("br", "gzip")
+        assert "immutable" in response.headers["Cache-Control"]
+        assert int(response.headers["Cache-Control"].split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
+
+
+def test_every_page_keeps_the_policy_and_the_origin(browser, production):
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    elsewhere, errors = [], []
+    page.on("request", lambda r: r.url.startswith((production, "data:")) or elsewhere.append(r.url))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    log_in(page, production)
+    for url in PAGES:
+        page.goto(production + url)
+        page.wait_for_load_state("networkidle")
+        if url.startswith("/?"):
+            page.locator("div[data-figure] svg").first.wait_for()
+            page.locator("div[data-figure]").first.hover()
+        assert page.evaluate("window.__csp") == [], url
+    page.goto(production + "/export/")
+    page.locator("table.visibility input[value=hide]").first.check()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__csp") == []
+    assert elsewhere == []
+    assert errors == []
+    context.close()
+
+
+def test_the_dashboard_is_light_on_the_first_visit_and_lighter_on_the_next(browser, production):
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, production)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    transferred = []
+    cdp.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
+
+    cdp.send("Network.clearBrowserCache")  # logged in, but nothing cached yet
+    page.goto(production + "/")
+    page.locator("div[data-figure] svg").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    first = sum(transferred)
+
+    transferred.clear()
+    page.goto(production + "/")
+    page.locator("div[data-figure] svg").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    repeat = sum(transferred)
+    print(f"\ndashboard transfer: first visit {first / 1024:.0f} kB, repeat visit {repeat / 1024:.0f} kB")
+    assert first <= 600 * 1024
+    assert repeat <= 50 * 1024
+    context.close()
