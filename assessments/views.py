@@ -459,7 +459,7 @@ def _settings(request: HtmxHttpRequest, *, part: str = "", status: int = 200, **
         "prefs": prefs,
         "calendar_url": prefs.calendar_token
         and request.build_absolute_uri(reverse("calendar", args=[prefs.calendar_token])),
-        "settings_form": forms.get("settings_form") or UserSettingsForm(instance=prefs),
+        "thresholds_form": forms.get("thresholds_form") or UserSettingsForm(instance=prefs),
         "reminders_form": forms.get("reminders_form") or RemindersForm(instance=prefs),
         "jobs": Job.objects.filter(user=request.user),
         "job_form": forms.get("job_form") or JobForm(),
@@ -475,25 +475,25 @@ def _settings_done(request: HtmxHttpRequest, part: str, message: str) -> HttpRes
     return _settings(request, part=part) if request.htmx else redirect("settings")
 
 
+def _save_settings(request: HtmxHttpRequest, form_class, part: str, message: str) -> HttpResponse:
+    form = form_class(request.POST, instance=UserSettings.of(request.user))
+    if not form.is_valid():
+        return _settings(request, part=part, status=422 if request.htmx else 400, **{f"{part}_form": form})
+    form.save()
+    return _settings_done(request, part, message)
+
+
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _settings(request)
-    form = UserSettingsForm(request.POST, instance=UserSettings.of(request.user))
-    if not form.is_valid():
-        return _settings(request, part="thresholds", settings_form=form, status=422 if request.htmx else 400)
-    form.save()
-    return _settings_done(request, "thresholds", "Thresholds saved.")
+    return _save_settings(request, UserSettingsForm, "thresholds", "Thresholds saved.")
 
 
 @require_POST
 def reminders_update(request: HtmxHttpRequest) -> HttpResponse:
-    form = RemindersForm(request.POST, instance=UserSettings.of(request.user))
-    if not form.is_valid():
-        return _settings(request, part="reminders", reminders_form=form, status=422 if request.htmx else 400)
-    form.save()
-    return _settings_done(request, "reminders", "Reminder settings saved.")
+    return _save_settings(request, RemindersForm, "reminders", "Reminder settings saved.")
 
 
 @require_POST
