@@ -29,7 +29,7 @@ from django.test import Client  # noqa: E402
 
 from assessments.models import CheckIn, Rating, Trigger, add_months, this_month  # noqa: E402
 
-YEARS, TRIGGERS, RUNS = 20, 20, 15
+YEARS, TRIGGERS, RUNS = 20, 20, 25
 
 
 def build():
