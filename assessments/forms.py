@@ -31,6 +31,12 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.triggers = triggers
         for trigger in triggers:
+            if (
+                self.is_bound
+                and f"level_{trigger.pk}" not in self.data
+                and f"note_{trigger.pk}" not in self.data
+            ):
+                continue  # an autosave sends one answer: fields for the rest would only cost time
             self.fields[f"level_{trigger.pk}"] = forms.TypedChoiceField(
                 label=trigger.title, choices=LEVELS, coerce=int, required=False, empty_value=None
             )

@@ -26,34 +26,37 @@ def checkin_triggers(*, user, checkin: CheckIn | None) -> QuerySet[Trigger]:
 
 
 @transaction.atomic
-def checkin_save_answers(*, user, month: date, triggers, answers: dict) -> CheckIn:
-    """Save the answers given (any subset of a check-in's) and leave the rest alone."""
-    checkin, _ = CheckIn.objects.get_or_create(user=user, month=month)
+def checkin_save_answers(
+    *, user, month: date, triggers, answers: dict, checkin: CheckIn | None = None
+) -> CheckIn:
+    """Save the answers given (any subset of a check-in's) and leave the rest alone.
+
+    `checkin` is the month's check-in if the caller has already looked it up; autosave is
+    the hot path, so each answer costs as few queries as it can.
+    """
     fields = {name: answers[name] for name in CHECKIN_FIELDS if name in answers}
-    if fields:
-        for name, value in fields.items():
-            setattr(
-                checkin,
-                name,
-                "" if value is None and name in ("notes", "talking_points") else value,
-            )
-        checkin.save(update_fields=[*fields, "updated"])
-    else:
-        # A rating alone still changes the check-in.
-        CheckIn.objects.filter(pk=checkin.pk).update(updated=timezone.now())
+    # `updated` changes with every answer, a rating alone included.
+    if checkin is None or not CheckIn.objects.filter(pk=checkin.pk).update(**fields, updated=timezone.now()):
+        checkin, created = CheckIn.objects.get_or_create(user=user, month=month, defaults=fields)
+        if not created and fields:
+            CheckIn.objects.filter(pk=checkin.pk).update(**fields, updated=timezone.now())
 
     for trigger in triggers:
         level_key, note_key = f"level_{trigger.pk}", f"note_{trigger.pk}"
         if level_key not in answers and note_key not in answers:
             continue
-        rating = Rating.objects.filter(checkin=checkin, trigger=trigger).first()
-        level = answers.get(level_key, rating.level if rating else None)
-        note = answers.get(note_key, rating.note if rating else "")
+        ratings = Rating.objects.filter(checkin=checkin, trigger=trigger)
+        if level_key in answers and note_key in answers:  # autosave sends both
+            level, note = answers[level_key], answers[note_key]
+        else:
+            rating = ratings.first()
+            level = answers.get(level_key, rating.level if rating else None)
+            note = answers.get(note_key, rating.note if rating else "")
         if level is None:
             if note:
                 raise NoteNeedsLevel(trigger)
-            Rating.objects.filter(checkin=checkin, trigger=trigger).delete()
-        else:
+            ratings.delete()
+        elif not ratings.update(level=level, note=note):
             Rating.objects.update_or_create(
                 checkin=checkin, trigger=trigger, defaults={"level": level, "note": note}
             )

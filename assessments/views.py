@@ -288,7 +288,7 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
     if form.is_valid():
         try:
             saved = checkin_save_answers(
-                user=request.user, month=month, triggers=triggers, answers=form.answers()
+                user=request.user, month=month, triggers=triggers, answers=form.answers(), checkin=existing
             )
         except NoteNeedsLevel as problem:
             form.add_error(None, str(problem))
