@@ -7,9 +7,10 @@ there are. A month with no check-in is a gap (None), never a zero.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
-from .models import CheckIn, Rating, next_month, previous_month
+from .models import TURNS_UP_AT, CheckIn, Rating, UserSettings, next_month, previous_month
 
 RECENT, BEFORE = 3, 12  # check-ins compared to find rising triggers
 RISE = 1.0  # how much higher the recent mean level must be
@@ -26,9 +27,14 @@ def with_counts(checkins: QuerySet[CheckIn], threshold: int) -> QuerySet[CheckIn
     )
 
 
-def turning_up(checkin: CheckIn | None, threshold: int) -> int:
+def turning_up(checkin: CheckIn | None, threshold: int | None = None) -> int:
+    """How many ratings of the check-in are at or above `threshold`, by default its
+    owner's turn-up level (read in the same query)."""
     if checkin is None:
         return 0
+    if threshold is None:
+        owners = UserSettings.objects.filter(user=OuterRef("checkin__user")).values("turn_up_level")[:1]
+        threshold = Coalesce(Subquery(owners), TURNS_UP_AT)
     return checkin.ratings.filter(level__gte=threshold).count()
 
 

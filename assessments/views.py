@@ -266,7 +266,7 @@ def _checkin_page(request, month: date, form: CheckInForm | None = None, status:
             for trigger in triggers
         ],
         "values": values,
-        "summary": describe_turning_up(turning_up(checkin, UserSettings.of(request.user).turn_up_level)),
+        "summary": describe_turning_up(turning_up(checkin)),
     }
     return render(request, "checkin.html", context, status=status)
 
@@ -297,7 +297,7 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
         if saved is None:
             error = " ".join(message for errors in form.errors.values() for message in errors)
             return render(request, "checkin.html#status", {"error": error}, status=422)
-        summary = describe_turning_up(turning_up(saved, UserSettings.of(request.user).turn_up_level))
+        summary = describe_turning_up(turning_up(saved))
         return render(request, "checkin.html#status", {"summary": summary})
     if saved is None:
         return _checkin_page(request, month, form=form, status=400)
