@@ -24,8 +24,16 @@
         font: { color: c.text, family: "system-ui, sans-serif", size: 12 },
         autosize: true,
       });
+      var narrow = element.clientWidth < 560;
       ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
-        if (layout[axis]) layout[axis] = Object.assign({ gridcolor: c.grid, zerolinecolor: c.grid }, layout[axis]);
+        if (!layout[axis]) return;
+        layout[axis] = Object.assign({ gridcolor: c.grid, zerolinecolor: c.grid }, layout[axis]);
+        // On a phone, long trigger titles would leave no room for the cells.
+        if (narrow && layout[axis].ticktext) {
+          layout[axis].ticktext = layout[axis].ticktext.map(function (text) {
+            return text.length > 18 ? text.slice(0, 17) + "…" : text;
+          });
+        }
       });
       Plotly.react(element, figure.data, layout, {
         responsive: true,
