@@ -5,6 +5,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+
+from .factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +67,21 @@ def test_htmx_is_configured_to_need_no_eval_and_no_inline_style(owner_client):
     assert '"allowEval": false' in page
     assert '"includeIndicatorStyles": false' in page
     assert "X-CSRFToken" in page  # htmx sends the CSRF token with every request
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_is_http_only_and_same_site(client, owner):
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_sign_up_refuses_a_weak_password(client):
+    response = client.post(
+        "/signup/", {"username": "newbie", "password1": "password", "password2": "password"}
+    )
+    assert response.status_code == 400
+    assert "This password is too common." in response.content.decode()
+    assert not get_user_model().objects.filter(username="newbie").exists()
