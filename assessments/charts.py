@@ -120,12 +120,13 @@ def _padded(months: list[date]) -> list[date]:
 
 def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tuple[int, str]]) -> dict:
     """Trigger × month levels; missing ratings are blank cells, not zeros."""
+    labels = [f"{m:%b %Y}" for m in months]
     z, text = [], []
     for trigger in triggers:
         title = _short(trigger.title)
         rated = [cells.get((trigger.pk, m)) for m in months]
         z.append([cell and cell[0] for cell in rated])
-        text.append([_hover(title, m, cell) for m, cell in zip(months, rated, strict=True)])
+        text.append([_hover(title, label, cell) for label, cell in zip(labels, rated, strict=True)])
     scale = []
     for level in range(4):
         scale += [[level / 4, LEVEL_COLOURS[level]], [(level + 1) / 4, LEVEL_COLOURS[level]]]
@@ -152,12 +153,12 @@ def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tu
     )
 
 
-def _hover(title: str, month: date, cell: tuple[int, str] | None) -> str:
+def _hover(title: str, month: str, cell: tuple[int, str] | None) -> str:
     if cell is None:
-        return f"{title}<br>{month:%b %Y}: not rated"
+        return f"{title}<br>{month}: not rated"
     level, note = cell
     # No <b> or <i>: plotly.js draws those with a style attribute, which the CSP refuses.
-    text = f"{title}<br>{month:%b %Y}: {LEVEL_NAMES[level]}"
+    text = f"{title}<br>{month}: {LEVEL_NAMES[level]}"
     return f"{text}<br>{_short(note, 120)}" if note else text
 
 

@@ -155,11 +155,12 @@ def _trends(user, checkins: list[CheckIn], prefs: UserSettings, range_key: str) 
     months = [m for m, _ in series]
 
     triggers = {t.pk: t for t in Trigger.objects.filter(user=user)}
+    month_of = {c.pk: c.month for c in checkins}
     cells = {
-        (trigger_id, checkin_month): (level, note)
-        for trigger_id, checkin_month, level, note in Rating.objects.filter(
+        (trigger_id, month_of[checkin_id]): (level, note)
+        for trigger_id, checkin_id, level, note in Rating.objects.filter(
             checkin__user=user, checkin__month__gte=since
-        ).values_list("trigger_id", "checkin__month", "level", "note")
+        ).values_list("trigger_id", "checkin_id", "level", "note")
     }
     rated = [t for t in triggers.values() if any((t.pk, m) in cells for m in months)]
     alone = Counter(t for (t, _), (level, _) in cells.items() if level >= threshold)
