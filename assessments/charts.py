@@ -10,9 +10,8 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 from django.utils.html import escape
 
-from .models import LEVELS, CheckIn, Job, next_month
+from .models import LEVEL_NAMES, CheckIn, Job, next_month
 
-LEVEL_NAMES = dict(LEVELS)
 LEVEL_COLOURS = {0: "#9aa5b1", 1: "#56B4E9", 2: "#E69F00", 3: "#D55E00"}
 LINE_COLOURS = {"wellbeing": "#009E73", "satisfaction": "#0072B2", "energy": "#CC79A7"}
 MARGIN = {"l": 40, "r": 20, "t": 30, "b": 40}

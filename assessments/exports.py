@@ -14,12 +14,11 @@ from datetime import date
 from django import forms
 from django.template.loader import render_to_string
 
-from .models import LEVELS, CheckIn, Rating, Trigger, UserSettings, add_months, this_month
+from .models import LEVEL_NAMES, CheckIn, Rating, Trigger, UserSettings, add_months, this_month
 
 SHOW, THEME, HIDE = "show", "theme", "hide"
 VISIBILITY = [(SHOW, "Show"), (THEME, "Theme only"), (HIDE, "Hide")]
 INCLUDES = {"talking_points": True, "notes": False, "scores": True}
-LEVEL_NAMES = dict(LEVELS)
 CHANGE = 0.5  # how far a mean level must move to count as worse or better
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 LEVELS = [(0, "Not present"), (1, "Faint"), (2, "Clear"), (3, "Strong")]
+LEVEL_NAMES = dict(LEVELS)
 SCORES = [(n, str(n)) for n in range(1, 6)]
 TURNS_UP_AT = 2  # a rating at this level or above counts as "turning up"
 

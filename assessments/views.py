@@ -30,6 +30,7 @@ from .forms import (
 )
 from .metrics import describe_turning_up, turning_up, with_counts
 from .models import (
+    LEVEL_NAMES,
     LEVELS,
     SCORES,
     CheckIn,
@@ -100,7 +101,6 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
-LEVEL_CELLS = dict(LEVELS)
 RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
 
 
@@ -189,7 +189,7 @@ def _trends(user, checkins: list[CheckIn], prefs: UserSettings, range_key: str) 
                 t,
                 mark_safe(
                     "".join(
-                        f"<td>{LEVEL_CELLS.get(cells.get((t.pk, m), (None,))[0], '–')}</td>" for m in months
+                        f"<td>{LEVEL_NAMES.get(cells.get((t.pk, m), (None,))[0], '–')}</td>" for m in months
                     )
                 ),
             )
