@@ -3,6 +3,21 @@
 (function () {
   "use strict";
 
+  // Nothing on a chart may send it elsewhere: no toolbar (its "Share chart…" uploads the
+  // figure to plotly's cloud), no logo link, no server to upload to. Hover labels stay.
+  // (showLink and showEditInChartStudio are gone since plotly.js 4: nothing to turn off.)
+  var CONFIG = {
+    responsive: true,
+    displayModeBar: false,
+    displaylogo: false,
+    showSendToCloud: false,
+    plotlyServerURL: "",
+    scrollZoom: false,
+    doubleClick: false,
+    showAxisDragHandles: false,
+    showTips: false,
+  };
+
   function colours() {
     var style = getComputedStyle(document.body);
     return {
@@ -23,6 +38,8 @@
         plot_bgcolor: "rgba(0,0,0,0)",
         font: { color: c.text, family: "system-ui, sans-serif", size: 12 },
         autosize: true,
+        // Hover only: no zoom or pan by drag, and a finger on a chart scrolls the page.
+        dragmode: false,
       });
       var narrow = element.clientWidth < 560;
       ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
@@ -35,11 +52,7 @@
           });
         }
       });
-      Plotly.react(element, figure.data, layout, {
-        responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
-      });
+      Plotly.react(element, figure.data, layout, CONFIG);
     });
   }
 

@@ -174,3 +174,127 @@ def test_back_to_a_range_from_another_page_shows_the_whole_dashboard(demo, live_
     assert demo.get_by_role("link", name="History").is_visible()
     wait_for_charts(demo)
     assert_no_trouble(demo)
+
+
+# Nothing leaves the app's origin ----------------------------------------------------
+
+# Every address an element could send the person to, or fetch from, as [tag, origin].
+# A data: URL (plotly.js draws a heatmap as an inline image) is in the page itself.
+ADDRESSES = """
+() => {
+  const found = [];
+  const add = (element, ...names) => {
+    const value = names.map((name) => element.getAttribute(name)).find(Boolean);
+    if (value && !value.startsWith("data:")) {
+      found.push([element.tagName, new URL(value, document.baseURI).origin]);
+    }
+  };
+  document.querySelectorAll("a").forEach((a) => add(a, "href", "xlink:href"));
+  document.querySelectorAll("form[action]").forEach((form) => add(form, "action"));
+  document.querySelectorAll("[formaction]").forEach((button) => add(button, "formaction"));
+  document.querySelectorAll("iframe, img, script, link, image, use").forEach((element) =>
+    add(element, "src", "href", "xlink:href"));
+  return found;
+}
+"""
+
+
+def assert_nothing_points_elsewhere(page) -> None:
+    origin = page.evaluate("location.origin")
+    addresses = page.evaluate(ADDRESSES)
+    assert len(addresses) > 5, "the walk found almost no address"
+    assert [a for a in addresses if a[1] != origin] == []
+    assert page.locator(".modebar").count() == 0
+    # A chart is an image to assistive technology: nothing in it to follow, press or focus.
+    assert page.locator("div[data-figure] :is(a, button, input, [tabindex])").count() == 0
+
+
+def poke_every_chart(page) -> None:
+    """Hover over each chart and click it, as someone curious would."""
+    for chart in page.locator("div[data-figure]").all():
+        area = chart.locator(".nsewdrag").first
+        area.scroll_into_view_if_needed()
+        box = area.bounding_box()
+        for step in range(1, 10):
+            page.mouse.move(box["x"] + box["width"] * step / 10, box["y"] + box["height"] * 0.9)
+            page.wait_for_timeout(30)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.dblclick(box["x"] + box["width"] / 3, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+
+
+def test_nothing_on_the_dashboard_links_or_sends_to_another_origin(demo):
+    demo.goto("/?range=all")
+    wait_for_charts(demo)
+    assert_nothing_points_elsewhere(demo)
+    poke_every_chart(demo)
+    assert_nothing_points_elsewhere(demo)
+    assert_no_trouble(demo)
+
+
+def test_nothing_on_the_printable_page_links_or_sends_to_another_origin(demo, live_server):
+    elsewhere = []
+    origin = urlsplit(live_server.url).netloc
+    demo.context.on("request", lambda r: urlsplit(r.url).netloc in ("", origin) or elsewhere.append(r.url))
+    demo.context.add_init_script(WATCH_CSP)  # the printable page opens in a tab of its own
+    demo.goto("/export/")
+    assert_nothing_points_elsewhere(demo)
+    with demo.context.expect_page() as info:
+        demo.get_by_role("button", name="Printable page").click()
+    printable = info.value
+    printable.wait_for_selector("div[data-figure] svg.main-svg", state="attached")
+    assert_nothing_points_elsewhere(printable)
+    poke_every_chart(printable)
+    assert_nothing_points_elsewhere(printable)
+    assert printable.evaluate("window.cspViolations") == []
+    assert elsewhere == []
+    assert_no_trouble(demo)
+
+
+def test_a_chart_does_not_zoom_or_pan_by_drag_scroll_or_double_click(demo):
+    demo.goto("/?range=all")
+    wait_for_charts(demo)
+    figure = chart("fig-together")
+    layout = f"document.querySelector('{figure}')._fullLayout"
+    ranges = f"[{layout}.xaxis.range, {layout}.yaxis.range]"
+    before = demo.evaluate(ranges)
+    area = demo.locator(f"{figure} .nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3
+    demo.mouse.move(x, y)
+    demo.mouse.down()
+    demo.mouse.move(x + box["width"] * 0.4, y + box["height"] * 0.4, steps=8)
+    demo.mouse.up()
+    demo.wait_for_timeout(300)
+    assert demo.evaluate(ranges) == before, "zoomed by a drag"
+    scrolled = demo.evaluate("scrollY")
+    demo.mouse.wheel(0, 200)
+    demo.wait_for_timeout(300)
+    assert demo.evaluate(ranges) == before, "zoomed by the wheel"
+    assert demo.evaluate("scrollY") > scrolled, "the wheel scrolls the page instead"
+    assert demo.evaluate(f"{layout}.dragmode") is False
+    context = f"document.querySelector('{figure}')._context"
+    assert demo.evaluate(f"[{context}.doubleClick, {context}.scrollZoom]") == [False, False]
+    assert_no_trouble(demo)
+
+
+def test_a_finger_on_a_chart_scrolls_the_page_on_a_phone(demo):
+    demo.set_viewport_size({"width": 390, "height": 844})
+    demo.goto("/?range=all")
+    wait_for_charts(demo)
+    area = demo.locator(f"{chart('fig-heatmap')} .nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8
+    before = demo.evaluate("scrollY")
+    # A finger put down on the chart and moved up by 200 px.
+    touch = demo.context.new_cdp_session(demo)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        point = {"x": x, "y": y - 20 * step}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    demo.wait_for_timeout(300)
+    assert demo.evaluate("scrollY") >= before + 150
+    assert_no_trouble(demo)
