@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # Pages compress well; Django adds random padding against BREACH and masks CSRF tokens.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "careerapp.middleware.never_cache",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,18 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments.views import LoginView
+from assessments.views import LoginView, LogoutView
 
 urlpatterns = [
     path("", include("assessments.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The admin's log-out empties the browser's cache and storage as the app's does.
+    path("admin/logout/", LogoutView.as_view(next_page="admin:login")),
     path("admin/", admin.site.urls),
 ]
 

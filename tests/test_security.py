@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 
 from .factories import PASSWORD
 
@@ -67,6 +69,16 @@ def test_htmx_is_configured_to_need_no_eval_and_no_inline_style(owner_client):
     assert '"allowEval": false' in page
     assert '"includeIndicatorStyles": false' in page
     assert "X-CSRFToken" in page  # htmx sends the CSRF token with every request
+    # No snapshots of pages in the tab's storage; Back and Forward load the page afresh.
+    assert '"historyCacheSize": 0, "refreshOnHistoryMiss": true' in page
+
+
+def test_pages_for_visitors_not_logged_in_load_no_htmx(owner_client):
+    # htmx writes the address on show into the tab's storage, which log-out empties.
+    log_in_page = Client().get(reverse("login"))
+    assert log_in_page.status_code == 200 and "Password" in log_in_page.text
+    assert "htmx" not in log_in_page.text.replace("htmx-config", "")
+    assert "django_htmx/htmx" in owner_client.get(reverse("history")).text
 
 
 @pytest.mark.django_db

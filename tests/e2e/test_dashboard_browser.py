@@ -176,6 +176,108 @@ def test_back_to_a_range_from_another_page_shows_the_whole_dashboard(demo, live_
     assert_no_trouble(demo)
 
 
+# Back and Forward, and what the tab keeps ------------------------------------------
+
+RANGE_LABELS = {"12m": "Last 12 months", "all": "All"}
+
+# Where each chart lies, in page coordinates, next to its own section and the header.
+CHART_PLACES = """
+() => {
+  const place = (element) => {
+    const box = element.getBoundingClientRect();
+    return {top: box.top + scrollY, bottom: box.bottom + scrollY, left: box.left, right: box.right};
+  };
+  const header = place(document.querySelector("header.top"));
+  return [...document.querySelectorAll("div[data-figure]")].map((chart) => {
+    const c = place(chart), s = place(chart.closest("section"));
+    const svg = chart.querySelector("svg.main-svg");
+    return {
+      figure: chart.dataset.figure,
+      inside: c.top >= s.top && c.bottom <= s.bottom && c.left >= s.left && c.right <= s.right,
+      below_header: c.top >= header.bottom,
+      drawn_inside: !!svg && place(svg).top >= c.top - 1 && place(svg).bottom <= c.bottom + 1,
+    };
+  });
+}
+"""
+
+
+def wait_for_range(page, live_server, key: str, months: int) -> None:
+    """Until the page on show is the dashboard over this range, whether swapped or loaded."""
+    page.wait_for_url(f"{live_server.url}/" + ("" if key == "12m" else f"?range={key}"))
+    page.wait_for_function(
+        """([label, months]) =>
+          document.querySelector(".ranges [aria-current]")?.textContent.trim() === label &&
+          document.querySelector('div[data-figure="fig-together"]')?.data?.[0]?.x.length === months""",
+        arg=[RANGE_LABELS[key], months],
+    )
+    wait_for_charts(page, CHARTS if key == "all" else RECENT_CHARTS)
+
+
+def assert_dashboard_over(page, key: str, months: int) -> None:
+    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    for other, label in RANGE_LABELS.items():
+        current = page.get_by_role("link", name=label, exact=True).get_attribute("aria-current")
+        assert current == ("true" if other == key else None), (label, current)
+    assert months_drawn(page) == months
+    assert months_drawn(page, "fig-wellbeing") == months
+    places = page.evaluate(CHART_PLACES)
+    assert len(places) == (4 if key == "all" else 3)
+    for place in places:
+        assert place["inside"] and place["below_header"] and place["drawn_inside"], place
+
+
+def assert_the_tab_keeps_no_page(page) -> None:
+    """htmx keeps no snapshot of any page: the tab's storage holds at most the address on show."""
+    stored = page.evaluate("Object.entries(sessionStorage)")
+    address = page.evaluate("location.pathname + location.search")
+    assert stored in ([], [["htmx-current-path-for-history", address]]), stored
+    assert page.evaluate("localStorage.length") == 0
+
+
+def test_back_and_forward_after_switching_the_range_show_each_range_drawn_in_place(demo, live_server):
+    wait_for_range(demo, live_server, "12m", 12)
+    demo.get_by_role("link", name="All").click()
+    wait_for_range(demo, live_server, "all", 37)
+    assert_dashboard_over(demo, "all", 37)
+    assert_the_tab_keeps_no_page(demo)
+
+    demo.go_back()
+    wait_for_range(demo, live_server, "12m", 12)
+    assert_dashboard_over(demo, "12m", 12)
+    assert_the_tab_keeps_no_page(demo)
+    assert_no_trouble(demo)
+
+    demo.go_forward()
+    wait_for_range(demo, live_server, "all", 37)
+    assert_dashboard_over(demo, "all", 37)
+    assert_the_tab_keeps_no_page(demo)
+    assert_no_trouble(demo)
+
+
+def test_logging_out_leaves_nothing_of_the_person_in_the_browser(demo, live_server):
+    wait_for_range(demo, live_server, "12m", 12)
+    demo.get_by_role("link", name="All").click()
+    wait_for_range(demo, live_server, "all", 37)
+    demo.go_back()
+    wait_for_range(demo, live_server, "12m", 12)
+    assert_the_tab_keeps_no_page(demo)
+    # Whatever a script might ever keep for the person, log-out must take it away.
+    demo.evaluate("sessionStorage.setItem('kept', 'Lack of trust'); localStorage.setItem('kept', 'notes')")
+
+    demo.get_by_role("button", name="Log out").click()
+    demo.wait_for_url(f"{live_server.url}/accounts/login/")
+    assert demo.evaluate("sessionStorage.length") == 0
+    assert demo.evaluate("localStorage.length") == 0
+
+    # Back goes to the server again, which asks to log in: no copy of the dashboard shows.
+    demo.go_back()
+    demo.wait_for_url(f"{live_server.url}/accounts/login/?next=/")
+    assert demo.get_by_role("heading", name="Dashboard").count() == 0
+    assert demo.evaluate("sessionStorage.length + localStorage.length") == 0
+    assert_no_trouble(demo)
+
+
 # Nothing leaves the app's origin ----------------------------------------------------
 
 # Every address an element could send the person to, or fetch from, as [tag, origin].
