@@ -1,24 +1,44 @@
+"""The admin manages accounts and nothing else.
+
+Whoever runs the server is not the people's manager: check-ins, ratings, notes, talking
+points, triggers, jobs and settings are never shown here, not even as the names of what
+a deleted account takes with it. The admin's log-in is throttled like the app's.
+"""
+
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 
-from .models import CheckIn, Rating, Trigger
-
-
-@admin.register(Trigger)
-class TriggerAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "theme", "private", "position", "retired"]
-    list_filter = ["private", "theme"]
-    search_fields = ["title", "user__username"]
+from . import throttle
 
 
-class RatingInline(admin.TabularInline):
-    model = Rating
-    extra = 0
-    raw_id_fields = ["trigger"]
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    def clean(self):
+        username = self.data.get("username", "")
+        pause = throttle.wait(self.request, username)
+        if pause is not None:
+            raise ValidationError(throttle.refusal(pause), code="throttled")
+        try:
+            cleaned_data = super().clean()
+        except ValidationError:
+            if self.get_user() is None:  # a wrong password, not a right one without staff status
+                throttle.failed(self.request, username)
+            raise
+        throttle.succeeded(self.request, self.get_user().get_username())
+        return cleaned_data
 
 
-@admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
-    list_display = ["user", "month", "wellbeing", "satisfaction", "energy", "backfilled"]
-    list_filter = ["backfilled"]
-    date_hierarchy = "month"
-    inlines = [RatingInline]
+admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.unregister(Group)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    def get_deleted_objects(self, objs, request):
+        # Django would list every check-in, trigger and job by name.
+        _, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        accounts = [f"{user}, with everything they wrote in careerapp" for user in objs]
+        return accounts, {User._meta.verbose_name_plural: len(accounts)}, perms_needed, protected

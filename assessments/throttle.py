@@ -34,6 +34,12 @@ def wait(request, username: str) -> timedelta | None:
     return recent[-1] + COOL_OFF - timezone.now()
 
 
+def refusal(pause: timedelta) -> str:
+    """What a refused log-in says, in the app and in the admin alike."""
+    minutes = max(1, round(pause.total_seconds() / 60))
+    return f"Too many failed attempts. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
+
+
 def failed(request, username: str) -> None:
     LoginFailure.objects.create(key=_key(request, username))
     LoginFailure.objects.filter(at__lt=timezone.now() - COOL_OFF).delete()

@@ -65,13 +65,9 @@ class LoginView(auth_views.LoginView):
         username = request.POST.get("username", "")
         pause = throttle.wait(request, username)
         if pause is not None:
-            minutes = max(1, round(pause.total_seconds() / 60))
             form = self.get_form()
             form.errors.clear()
-            form.add_error(
-                None,
-                f"Too many failed attempts. Try again in {minutes} minute{'' if minutes == 1 else 's'}.",
-            )
+            form.add_error(None, throttle.refusal(pause))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
