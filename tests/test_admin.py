@@ -18,7 +18,7 @@ from assessments import throttle
 from assessments.models import CheckIn, Job, LoginFailure, Rating, Trigger
 
 from .factories import PASSWORD
-from .test_authorization import SECRETS, world  # noqa: F401
+from .test_authorization import SECRETS
 
 APP_MODELS = list(apps.get_app_config("assessments").get_models())
 
@@ -43,7 +43,7 @@ def admin_patterns(resolver=None, inside=False):
             yield pattern
 
 
-def owners_objects(world) -> list:  # noqa: F811
+def owners_objects(world) -> list:
     owner = world["owner"]
     return [
         owner,
@@ -55,7 +55,7 @@ def owners_objects(world) -> list:  # noqa: F811
     ]
 
 
-def admin_urls(world) -> list[str]:  # noqa: F811
+def admin_urls(world) -> list[str]:
     """Every named admin URL, reversed with every value that fits it."""
     ids = [obj.pk for obj in owners_objects(world)]
     values = {
@@ -76,7 +76,7 @@ def admin_urls(world) -> list[str]:  # noqa: F811
     return sorted(urls)
 
 
-def app_model_urls(world) -> list[str]:  # noqa: F811
+def app_model_urls(world) -> list[str]:
     """The admin URLs each of the app's models would have if it were registered."""
     urls = ["/admin/assessments/"]
     for obj in owners_objects(world)[1:]:
@@ -104,28 +104,28 @@ def assert_nothing_personal(response, url: str) -> None:
         assert secret not in body, (url, secret)
 
 
-def test_the_walk_finds_the_account_pages(world):  # noqa: F811
+def test_the_walk_finds_the_account_pages(world):
     urls = admin_urls(world)
     owner = world["owner"].pk
     assert {"/admin/", "/admin/auth/user/", f"/admin/auth/user/{owner}/change/"} <= set(urls)
     assert f"/admin/auth/user/{owner}/delete/" in urls
 
 
-def test_no_admin_page_shows_anything_anyone_wrote(world, operator_client):  # noqa: F811
+def test_no_admin_page_shows_anything_anyone_wrote(world, operator_client):
     for url in admin_urls(world):
         response = operator_client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         assert_nothing_personal(response, url)
 
 
-def test_the_admin_has_no_page_for_any_of_the_apps_models(world, operator_client):  # noqa: F811
+def test_the_admin_has_no_page_for_any_of_the_apps_models(world, operator_client):
     for url in app_model_urls(world):
         response = operator_client.get(url)
         assert response.status_code == 404, (url, response.status_code)
         assert_nothing_personal(response, url)
 
 
-def test_the_admins_search_finds_accounts_at_most(world, operator_client):  # noqa: F811
+def test_the_admins_search_finds_accounts_at_most(world, operator_client):
     urls = autocomplete_urls()
     assert len(urls) >= 5
     for url in urls:
@@ -141,13 +141,13 @@ def test_the_admin_index_lists_users_and_nothing_else(operator_client):
     assert models == ["User"]
 
 
-def test_the_admin_lists_accounts(world, operator_client):  # noqa: F811
+def test_the_admin_lists_accounts(world, operator_client):
     response = operator_client.get("/admin/auth/user/")
     assert response.status_code == 200
     assert "owner" in response.text and "other" in response.text
 
 
-def test_deleting_an_account_in_the_admin_names_the_account_but_nothing_in_it(world, operator_client):  # noqa: F811
+def test_deleting_an_account_in_the_admin_names_the_account_but_nothing_in_it(world, operator_client):
     owner = world["owner"]
     single = operator_client.get(f"/admin/auth/user/{owner.pk}/delete/")
     bulk = operator_client.post(
@@ -161,7 +161,7 @@ def test_deleting_an_account_in_the_admin_names_the_account_but_nothing_in_it(wo
             assert f"{model._meta.verbose_name_plural.capitalize()}:" not in response.text
 
 
-def test_an_account_deleted_in_the_admin_takes_everything_with_it(world, operator_client):  # noqa: F811
+def test_an_account_deleted_in_the_admin_takes_everything_with_it(world, operator_client):
     owner = world["owner"]
     response = operator_client.post(f"/admin/auth/user/{owner.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302

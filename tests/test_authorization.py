@@ -7,9 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Job, Trigger, UserSettings, this_month
-
-from .factories import make_checkin, make_trigger, make_user
+from assessments.models import Job, Trigger, this_month
 
 PUBLIC = {"healthz", "signup", "login", "calendar"}  # open without logging in
 SECRETS = ("Owner secret trigger", "Owner secret note", "Owner secret employer", "Owner talking point")
@@ -22,19 +20,6 @@ def named_patterns(resolver=None):
                 yield from named_patterns(pattern)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield pattern
-
-
-@pytest.fixture
-def world(db):
-    owner, other = make_user("owner"), make_user("other")
-    trigger = make_trigger(owner, "Owner secret trigger", theme="Secret theme")
-    checkin = make_checkin(
-        owner, this_month(), {trigger: 3}, notes="Owner secret note", talking_points="Owner talking point"
-    )
-    checkin.ratings.update(note="Owner secret note")
-    job = Job.objects.create(user=owner, employer="Owner secret employer", start=this_month())
-    token = UserSettings.of(owner).new_calendar_token()
-    return {"owner": owner, "other": other, "trigger": trigger, "job": job, "token": token}
 
 
 def url_for(pattern: URLPattern, world) -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments.models import this_month
 
 from .factories import PASSWORD
-from .test_authorization import as_user, patterns, url_for, world  # noqa: F401
+from .test_authorization import as_user, patterns, url_for
 from .test_export import form_data
 
 CLEAR_SITE_DATA = '"cache", "storage"'
@@ -22,18 +22,18 @@ def assert_not_kept(response) -> None:
 
 
 @pytest.mark.parametrize("pattern", patterns())
-def test_no_page_the_owner_can_open_may_be_stored(world, pattern):  # noqa: F811
+def test_no_page_the_owner_can_open_may_be_stored(world, pattern):
     response = as_user(world["owner"]).get(url_for(pattern, world))
     assert_not_kept(response)
 
 
 @pytest.mark.parametrize("pattern", patterns())
-def test_no_answer_to_a_post_may_be_stored(world, pattern):  # noqa: F811
+def test_no_answer_to_a_post_may_be_stored(world, pattern):
     response = as_user(world["owner"]).post(url_for(pattern, world))
     assert_not_kept(response)
 
 
-def test_the_dashboard_and_its_htmx_charts_may_not_be_stored(world):  # noqa: F811
+def test_the_dashboard_and_its_htmx_charts_may_not_be_stored(world):
     client = as_user(world["owner"])
     page = client.get(reverse("dashboard"), {"range": "all"})
     charts = client.get(reverse("dashboard"), {"range": "all"}, HTTP_HX_REQUEST="true")
@@ -43,7 +43,7 @@ def test_the_dashboard_and_its_htmx_charts_may_not_be_stored(world):  # noqa: F8
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "csv", "print"])
-def test_no_export_download_may_be_stored(world, fmt):  # noqa: F811
+def test_no_export_download_may_be_stored(world, fmt):
     owner = world["owner"]
     data = form_data(owner, this_month(), this_month(), {world["trigger"]: "show"})
     response = as_user(owner).post(reverse("export_download", args=[fmt]), data)
@@ -52,14 +52,14 @@ def test_no_export_download_may_be_stored(world, fmt):  # noqa: F811
     assert_not_kept(response)
 
 
-def test_the_backup_download_may_not_be_stored(world):  # noqa: F811
+def test_the_backup_download_may_not_be_stored(world):
     response = as_user(world["owner"]).get(reverse("backup"))
     assert response.status_code == 200
     assert "Owner secret note" in response.content.decode()
     assert_not_kept(response)
 
 
-def test_the_calendar_feed_may_not_be_stored(world):  # noqa: F811
+def test_the_calendar_feed_may_not_be_stored(world):
     response = as_user(None).get(reverse("calendar", args=[world["token"]]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assessments import backup
 
-from .test_authorization import named_patterns, url_for, world  # noqa: F401  (world is a fixture)
+from .test_authorization import named_patterns, url_for
 
 FIELDS = [
     "wellbeing",
@@ -71,7 +71,7 @@ def snapshot(user) -> dict:
     ),
     htmx=st.booleans(),
 )
-def test_random_posts_never_break_a_page_and_refusals_write_nothing(world, pattern, data, htmx):  # noqa: F811
+def test_random_posts_never_break_a_page_and_refusals_write_nothing(world, pattern, data, htmx):
     owner = world["owner"]
     client = Client(raise_request_exception=False)
     client.force_login(owner)
