@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.test import Client
 from playwright.sync_api import Page, expect
 
@@ -60,13 +61,32 @@ def is_autosave_of(trigger: Trigger, *, with_note: bool = False):
 
     def matches(response) -> bool:
         request = response.request
-        if request.method != "POST" or request.headers.get("hx-request") != "true":
+        if not is_autosave(request):
             return False
         if with_note:
             return is_note_post(request, trigger)
         return f"level_{trigger.pk}" in parse_qs(request.post_data or "")
 
     return matches
+
+
+def is_autosave(request) -> bool:
+    """Whether a request is the page saving an answer by itself (not the form's submit)."""
+    return (
+        request.method == "POST"
+        and request.resource_type == "fetch"
+        and request.url.split("?")[0].endswith(month_path(this_month()))
+    )
+
+
+def autosaves(page: Page) -> list[dict[str, list[str]]]:
+    """Every autosave the page sends from now on, in order, as its form data."""
+    sent = []
+    page.on(
+        "request",
+        lambda r: is_autosave(r) and sent.append(parse_qs(r.post_data or "", keep_blank_values=True)),
+    )
+    return sent
 
 
 def is_note_post(request, trigger: Trigger) -> bool:
@@ -148,6 +168,8 @@ def test_a_new_account_checks_in_and_every_answer_saves_itself_as_it_changes(wat
     user = get_user_model().objects.get(username="robin")
     first, second, third = Trigger.objects.filter(user=user)[:3]
     expect(summary(page)).to_have_text("No triggers turning up")
+    # Screen readers announce a live region's new text, not a replaced element.
+    summary(page).evaluate("element => { element.__sameElement = true; }")
 
     set_marker(page)
     answers = [(first, "Clear", 2), (second, "Strong", 3), (third, "Clear", 2)]
@@ -157,6 +179,7 @@ def test_a_new_account_checks_in_and_every_answer_saves_itself_as_it_changes(wat
         together = "1 trigger turning up together" if count == 1 else f"{count} triggers turning up together"
         expect(summary(page)).to_have_text(together)
     expect(page.get_by_text("3 triggers turning up together")).to_be_visible()
+    assert summary(page).evaluate("element => element.__sameElement") is True
 
     wellbeing = page.get_by_role("group", name="Wellbeing", exact=True)
     wellbeing.get_by_role("radio", name="4", exact=True).check()
@@ -346,15 +369,17 @@ def test_on_a_phone_the_check_in_fits_and_works_with_the_keyboard_alone(watched,
     trigger_group(page, first).get_by_role("textbox", name="Note").focus()
     page.keyboard.press("Tab")
     expect(level(page, second, "Not present")).to_be_focused()
-    with page.expect_response(is_autosave_of(second)):
-        page.keyboard.press("Space")
+    # Stepping through the levels saves once, where the arrows stop.
+    sent = autosaves(page)
+    page.keyboard.press("Space")
     expect(level(page, second, "Not present")).to_be_checked()
     for label in ("Faint", "Clear"):
-        with page.expect_response(is_autosave_of(second)):
-            page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
         expect(level(page, second, label)).to_be_checked()
     expect(trigger_group(page, second).get_by_role("status")).to_have_text("Saved")
     expect(summary(page)).to_have_text("1 trigger turning up together")
+    page.wait_for_timeout(800)  # longer than the pause before a level saves: nothing more goes out
+    assert [post[f"level_{second.pk}"] for post in sent] == [["2"]]
 
     assert ratings(user, this_month()) == {second.pk: 2}
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -375,15 +400,276 @@ def test_impossible_weekly_hours_get_a_message_beside_the_field_and_change_nothi
 
     hours = page.get_by_label("Typical weekly hours")
     expect(hours).to_have_value("40")
+    sent = autosaves(page)
     hours.fill("-3")
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         hours.press("Tab")
-    assert 400 <= response.value.status < 500
+    assert response.value.status == 422
 
     field = page.locator(".field", has=hours)
     status = field.get_by_role("status")
     expect(status).to_contain_text(re.compile(r"greater than or equal to 0|at least 0|negative", re.I))
     expect(status).not_to_contain_text("Saved")
     expect(page.get_by_text("Saved", exact=True)).to_have_count(0)
+    # A refusal is final: retrying the same value would only be refused again.
+    page.wait_for_timeout(2500)  # past the first two retries a failure would get
+    assert [post["hours"] for post in sent] == [["-3"]]
+    expect(status).not_to_contain_text("Saved")
     assert snapshot() == before
     assert_clean(page, allowed_console=(REFUSAL_LOGGED,))
+
+
+# 7 Saving that never lies ------------------------------------------------------------
+
+# What Chromium logs for the failures these tests cause on purpose.
+SERVER_ERROR_LOGGED = "the server responded with a status of 500"
+ABORT_LOGGED = "net::ERR_FAILED"
+OFFLINE_LOGGED = "net::ERR_INTERNET_DISCONNECTED"
+NOT_SAVED = "Not saved — retrying"
+
+
+def status(page: Page, trigger: Trigger):
+    return trigger_group(page, trigger).get_by_role("status")
+
+
+def fail_autosaves(page: Page, fail) -> None:
+    """Answer every autosave with `fail(route)` until `page.unroute("**/check-in/**")`."""
+    page.route(
+        "**/check-in/**", lambda route: fail(route) if is_autosave(route.request) else route.continue_()
+    )
+
+
+def wait_until(page: Page, condition, timeout_ms: int = 5000) -> None:
+    """Let the page run (and its requests arrive) until `condition()` holds."""
+    for _ in range(timeout_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    assert condition()
+
+
+def answer_500(route) -> None:
+    route.fulfill(status=500, content_type="text/html", body="<h1>Server Error (500)</h1>")
+
+
+def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(watched, live_server):
+    page = watched
+    user = make_user("rue")
+    trigger = Trigger.objects.filter(user=user).first()
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+    summary(page).evaluate("element => { element.__sameElement = true; }")
+    sent = autosaves(page)
+
+    fail_autosaves(page, answer_500)
+    level(page, trigger, "Faint").check()
+    expect(status(page, trigger)).to_have_text("Saving…")
+    expect(trigger_group(page, trigger).get_by_role("alert")).to_have_text(NOT_SAVED)
+    expect(status(page, trigger)).to_have_text(NOT_SAVED)
+    # Retried by itself, without anyone touching the page.
+    wait_until(page, lambda: len(sent) >= 2)
+
+    # Changed twice more during the outage: still not saved, and nothing stored.
+    for label in ("Clear", "Strong"):
+        level(page, trigger, label).check()
+        expect(status(page, trigger)).to_have_text(NOT_SAVED)
+    assert ratings(user, this_month()) == {}
+    expect(summary(page)).to_have_text("No triggers turning up")
+
+    page.unroute("**/check-in/**")
+    expect(status(page, trigger)).to_have_text("Saved", timeout=15_000)
+    expect(summary(page)).to_have_text("1 trigger turning up together")
+    assert summary(page).evaluate("element => element.__sameElement") is True
+    assert ratings(user, this_month()) == {trigger.pk: 3}
+    # Once the newest value went out, no older one followed it.
+    levels_sent = [post[f"level_{trigger.pk}"][0] for post in sent]
+    assert levels_sent[0] == "1"
+    assert set(levels_sent[levels_sent.index("3") :]) == {"3"}
+
+    page.reload()
+    expect(level(page, trigger, "Strong")).to_be_checked()
+    assert_clean(page, allowed_console=(SERVER_ERROR_LOGGED,))
+
+
+def test_an_answer_changed_while_its_save_is_out_is_saved_only_when_the_newer_value_is(watched, live_server):
+    page = watched
+    user = make_user("cal")
+    trigger = Trigger.objects.filter(user=user).first()
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+    held = []
+    page.route("**/check-in/**", lambda r: held.append(r) if is_autosave(r.request) else r.continue_())
+
+    with page.expect_request(is_autosave):
+        level(page, trigger, "Faint").check()
+    expect(status(page, trigger)).to_have_text("Saving…")
+    level(page, trigger, "Clear").check()
+    page.wait_for_timeout(800)  # past the pause: a second request now would race the first
+    assert len(held) == 1
+
+    with page.expect_request(is_autosave) as second:
+        held[0].continue_()
+    assert parse_qs(second.value.post_data)[f"level_{trigger.pk}"] == ["2"]
+    expect(status(page, trigger)).to_have_text("Saving…")  # the server has "Faint", the page shows "Clear"
+    assert ratings(user, this_month()) == {trigger.pk: 1}
+
+    wait_until(page, lambda: len(held) == 2)
+    held[1].continue_()
+    expect(status(page, trigger)).to_have_text("Saved")
+    assert ratings(user, this_month()) == {trigger.pk: 2}
+    assert_clean(page)
+
+
+def test_leaving_with_an_unsaved_answer_asks_first_and_nothing_that_showed_saved_is_lost(
+    watched, live_server
+):
+    page = watched
+    user = make_user("dee")
+    first, second = Trigger.objects.filter(user=user)[:2]
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+    set_marker(page)
+
+    level(page, first, "Strong").check()
+    expect(status(page, first)).to_have_text("Saved")
+
+    fail_autosaves(page, lambda route: route.abort())
+    level(page, second, "Clear").check()
+    score(page, "Wellbeing", 2).check()
+    expect(status(page, second)).to_have_text(NOT_SAVED)
+    wellbeing = page.get_by_role("group", name="Wellbeing", exact=True)
+    expect(wellbeing.get_by_role("status")).to_have_text(NOT_SAVED)
+
+    # Leaving now would lose them: the browser asks, and staying keeps the page.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="History", exact=True).click()
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert_same_document(page)
+
+    sent = autosaves(page)
+    page.unroute("**/check-in/**")
+    expect(status(page, second)).to_have_text("Saved", timeout=15_000)
+    expect(wellbeing.get_by_role("status")).to_have_text("Saved")
+    # In the order they were made.
+    assert [next(iter(post)) for post in sent] == [f"level_{second.pk}", "wellbeing"]
+
+    # Everything is saved: leaving asks nothing.
+    with page.expect_navigation():
+        page.get_by_role("link", name="History", exact=True).click()
+    assert dialogs == ["beforeunload"]
+    page.goto(month_path(this_month()))
+    expect(level(page, first, "Strong")).to_be_checked()
+    expect(level(page, second, "Clear")).to_be_checked()
+    expect(score(page, "Wellbeing", 2)).to_be_checked()
+    assert ratings(user, this_month()) == {first.pk: 3, second.pk: 2}
+    assert CheckIn.objects.get(user=user).wellbeing == 2
+    assert_clean(page, allowed_console=(ABORT_LOGGED,))
+
+
+def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live_server):
+    page = watched
+    user = make_user("eli")
+    trigger = Trigger.objects.filter(user=user).first()
+    make_checkin(user, this_month(), {trigger: 2})
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+
+    page.context.set_offline(True)
+    note = trigger_group(page, trigger).get_by_role("textbox", name="Note")
+    note.press_sequentially("Written on the train", delay=20)
+    expect(status(page, trigger)).to_have_text(NOT_SAVED)
+    assert Rating.objects.get(trigger=trigger).note == ""
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert not page.is_closed()
+
+    page.wait_for_timeout(3000)  # the retries back off: the next one is seconds away now
+    page.context.set_offline(False)  # back online: saved at once, not at the next retry
+    expect(status(page, trigger)).to_have_text("Saved", timeout=2_000)
+    rating = Rating.objects.get(trigger=trigger)
+    assert (rating.level, rating.note) == (2, "Written on the train")
+    assert_clean(page, allowed_console=(OFFLINE_LOGGED,))
+
+
+def test_a_note_without_a_level_is_refused_in_place_once_then_saved_with_its_level(watched, live_server):
+    page = watched
+    user = make_user("fay")
+    trigger = Trigger.objects.filter(user=user).first()
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+    sent = autosaves(page)
+
+    note = trigger_group(page, trigger).get_by_role("textbox", name="Note")
+    note.fill("Nobody explained the reorg")
+    expect(status(page, trigger)).to_have_text(
+        f"Choose a level for “{trigger.title}” and its note is saved with it."
+    )
+    expect(trigger_group(page, trigger).get_by_role("alert")).to_have_count(0)
+    page.wait_for_timeout(2500)  # past the first two retries a failure would get
+    assert len(sent) == 1
+    expect(status(page, trigger)).not_to_contain_text("Saved")
+    assert not Rating.objects.exists()
+
+    level(page, trigger, "Faint").check()
+    expect(status(page, trigger)).to_have_text("Saved")
+    assert len(sent) == 2
+    rating = Rating.objects.get(trigger=trigger)
+    assert (rating.level, rating.note) == (1, "Nobody explained the reorg")
+    assert_clean(page, allowed_console=(REFUSAL_LOGGED,))
+
+
+def test_answers_that_failed_because_the_session_ended_are_saved_after_logging_in_again(watched, live_server):
+    page = watched
+    user = make_user("gus")
+    trigger = Trigger.objects.filter(user=user).first()
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+
+    Session.objects.all().delete()  # the session ended: saves are sent to the log-in page
+    level(page, trigger, "Strong").check()
+    expect(status(page, trigger)).to_have_text(NOT_SAVED)
+    assert ratings(user, this_month()) == {}
+
+    # Logging in again in another tab gives a new CSRF token; the retries use it.
+    other = page.context.new_page()
+    other.goto("/accounts/login/")
+    other.get_by_label("Username").fill("gus")
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    expect(other.get_by_role("button", name="Log out")).to_be_visible()
+    other.close()
+
+    expect(status(page, trigger)).to_have_text("Saved", timeout=15_000)
+    assert ratings(user, this_month()) == {trigger.pk: 3}
+    assert_clean(page)
+
+
+def test_with_javascript_enter_in_a_field_saves_the_answer_first_then_confirms_the_check_in(
+    watched, live_server
+):
+    page = watched
+    user = make_user("hal")
+    log_in(page, live_server, user)
+    page.goto(month_path(this_month()))
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and posts.append(r.resource_type))
+
+    hours = page.get_by_label("Typical weekly hours")
+    hours.fill("47")
+    with page.expect_navigation():
+        hours.press("Enter")
+
+    expect(page.get_by_text(f"Check-in for {this_month():%B %Y} saved.")).to_be_visible()
+    expect(page.get_by_label("Typical weekly hours")).to_have_value("47")
+    assert posts == ["fetch", "document"]  # the autosave landed before the form's post
+    assert dialogs == []
+    assert CheckIn.objects.get(user=user).hours == 47
+    assert_clean(page)
