@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 
 from . import throttle
+from .models import UserSettings
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
@@ -42,3 +43,11 @@ class AccountAdmin(UserAdmin):
         _, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         accounts = [f"{user}, with everything they wrote in careerapp" for user in objs]
         return accounts, {User._meta.verbose_name_plural: len(accounts)}, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            # Whoever runs the server can't vouch for an address: its owner verifies it anew.
+            UserSettings.objects.filter(user=obj).exclude(verified_email=obj.email).update(
+                verified_email=None
+            )

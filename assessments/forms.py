@@ -1,8 +1,11 @@
 import re
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.urls import reverse
 
+from . import mail
 from .models import LEVELS, SCORES, Job, Trigger, UserSettings
 
 CHECKIN_FIELDS = ("wellbeing", "satisfaction", "energy", "hours", "notes", "talking_points")
@@ -69,9 +72,54 @@ class TriggerForm(forms.ModelForm):
         return " ".join(self.cleaned_data["title"].split())
 
 
+EMAIL_HELP = "For reminders and password resets, once you open the link we send to it."
+
+
+def _address(value: str) -> str:
+    return BaseUserManager.normalize_email(value.strip())
+
+
 class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ["username", "email"]
+        help_texts = {"email": EMAIL_HELP}
+
+    def clean_email(self):
+        return _address(self.cleaned_data["email"])
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text=EMAIL_HELP,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return _address(self.cleaned_data["email"])
+
+
+class VerifiedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, sent only to a verified address and only a few times a day.
+
+    The page says the same whatever the address, so it tells nobody who has an account.
+    """
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if UserSettings.of(user).verifies(user.email) and mail.wait(user, user.email) is None:
+                yield user
+
+    def save(self, *, request=None, **kwargs):
+        self.request = request
+        super().save(request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        context["link"] = mail.absolute(path, self.request)
+        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+        mail.record(context["user"], to_email)
 
 
 class UserSettingsForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 LEVELS = [(0, "Not present"), (1, "Faint"), (2, "Clear"), (3, "Strong")]
@@ -201,6 +202,10 @@ class UserSettings(models.Model):
         help_text="Once a month, on the due day, if the check-in isn’t done.",
     )
     reminded_month = models.DateField(null=True, blank=True, editable=False)
+    # The account's address once its owner opened the link sent to it, None until then
+    # and again when the address changes. Reminders go only to a verified address. NULL,
+    # not "": the unique index below allows any number of NULLs.
+    verified_email = models.EmailField(null=True, blank=True, editable=False)  # noqa: DJ001
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
@@ -223,6 +228,8 @@ class UserSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(due_day__gte=1, due_day__lte=28), name="settings_due_day_1_28"
             ),
+            models.UniqueConstraint(Lower("verified_email"), name="one_account_per_verified_email"),
+            models.CheckConstraint(condition=~Q(verified_email=""), name="settings_verified_email_not_blank"),
         ]
 
     def __str__(self):
@@ -234,6 +241,10 @@ class UserSettings(models.Model):
 
     def due_date(self, month: date) -> date:
         return month.replace(day=self.due_day)
+
+    def verifies(self, address: str) -> bool:
+        """Whether `address` (the account's current one) is the verified address."""
+        return bool(address) and self.verified_email == address
 
     def new_calendar_token(self) -> str:
         """A fresh secret for the calendar feed; the old feed address stops working."""
@@ -265,6 +276,19 @@ class Job(models.Model):
     def contains(self, month: date) -> bool:
         """Whether any day of `month` falls within this job."""
         return self.start < next_month(month) and (self.end is None or self.end >= month)
+
+
+class SentEmail(models.Model):
+    """An email the app sent on someone's request (a verification link, a password
+    reset), kept for a day so no address gets more than a few."""
+
+    # SET_NULL: deleting the account must not reset the count for the address it wrote to.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    to = models.CharField(max_length=64, db_index=True)  # a hash of the address
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Email sent at {self.at:%Y-%m-%d %H:%M}"
 
 
 class LoginFailure(models.Model):

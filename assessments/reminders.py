@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from . import mail
 from .models import CheckIn, UserSettings, this_month
 
 
@@ -64,13 +64,13 @@ class ReminderFailures(Exception):
 
 
 def due_for_reminder(today: date):
-    """Users to remind today: reminders on, an email address, past their due day, this
-    month's check-in not done, and not reminded yet this month."""
+    """Users to remind today: reminders on, a verified email address, past their due day,
+    this month's check-in not done, and not reminded yet this month."""
     month = this_month()
     return (
         get_user_model()
         .objects.filter(is_active=True, app_settings__reminders=True, app_settings__due_day__lte=today.day)
-        .exclude(email="")
+        .filter(app_settings__verified_email=F("email"))
         .exclude(app_settings__reminded_month=month)
         .filter(~Exists(CheckIn.objects.filter(user=OuterRef("pk"), month=month)))
     )
@@ -79,7 +79,7 @@ def due_for_reminder(today: date):
 def send_reminders() -> int:
     """Email everyone due a reminder, each at most once a month however often this runs."""
     today, month = timezone.localdate(), this_month()
-    url = settings.SITE_URL.rstrip("/") + reverse("checkin_current")
+    url, settings_url = mail.absolute(reverse("checkin_current")), mail.absolute(reverse("settings"))
     sent, failures = 0, []
     for user in due_for_reminder(today):
         # Claim the month first: a second run at the same moment finds nothing to claim.
@@ -94,8 +94,9 @@ def send_reminders() -> int:
             send_mail(
                 f"Your career check-in for {month:%B}",
                 f"Hello {user.get_username()},\n\nYour monthly check-in is due. It takes about three "
-                f"minutes, and every answer saves itself:\n\n{url}\n\nYou can turn these emails off "
-                "under Settings.\n",
+                f"minutes, and every answer saves itself:\n\n{url}\n\nYou get this email because "
+                "reminders are on for your careerapp account. To stop them, untick “Email me a "
+                f"reminder” under Settings:\n\n{settings_url}\n",
                 None,
                 [user.email],
             )

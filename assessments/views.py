@@ -8,25 +8,28 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, charts, exports, metrics, reminders, throttle
+from . import backup, charts, exports, mail, metrics, reminders, throttle
 from .forms import (
     CHECKIN_FIELDS,
     CheckInForm,
     DeleteAccountForm,
+    EmailForm,
     JobForm,
     RemindersForm,
     SignUpForm,
     TriggerForm,
     UserSettingsForm,
+    VerifiedPasswordResetForm,
 )
 from .metrics import describe_turning_up, turning_up, with_counts
 from .models import (
@@ -107,6 +110,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your checklist starts with the usual leave triggers.")
+        if user.email:
+            _send_link(request)
         return redirect("checkin_current")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -471,6 +476,8 @@ def _settings(request: HtmxHttpRequest, *, part: str = "", status: int = 200, **
         and request.build_absolute_uri(reverse("calendar", args=[prefs.calendar_token])),
         "thresholds_form": forms.get("thresholds_form") or UserSettingsForm(instance=prefs),
         "reminders_form": forms.get("reminders_form") or RemindersForm(instance=prefs),
+        "email_form": forms.get("email_form") or EmailForm(initial={"email": request.user.email}),
+        "email_verified": prefs.verifies(request.user.email),
         "jobs": Job.objects.filter(user=request.user),
         "job_form": forms.get("job_form") or JobForm(),
         "editing": forms.get("editing"),
@@ -556,6 +563,134 @@ def job_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
     job.delete()
     return _settings_done(request, "jobs", f"Removed {job}.")
+
+
+# Email: the address, its verification link, and password resets ----------------
+
+
+# A page whose address holds a secret sends no Referer. It can't carry a form: browsers
+# send "Origin: null" with a POST from it, which the CSRF check rightly refuses. So, as
+# Django's password reset does, the link's page moves the secret into the session and
+# redirects to an address without it.
+NO_REFERRER = "no-referrer"
+VERIFY_TOKEN = "_verify_email_token"
+
+
+def _send_link(request: HttpRequest) -> bool:
+    try:
+        mail.send_verification(request.user, request)
+    except mail.NotSent as problem:
+        messages.error(request, str(problem))
+        return False
+    messages.success(
+        request, f"We sent a link to {request.user.email}. Open it within 3 days to verify the address."
+    )
+    return True
+
+
+def _email_done(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
+    if request.htmx:
+        return _settings(request, part="email", status=status)
+    if status != 200:
+        return _settings(request, status=status)
+    return redirect(reverse("settings") + "#email")
+
+
+@require_POST
+def email_update(request: HtmxHttpRequest) -> HttpResponse:
+    if "remove" in request.POST:
+        mail.change_address(user=request.user, address="")
+        messages.success(request, "Your email address is removed. No email goes out until you add one.")
+        return _email_done(request)
+    form = EmailForm(request.POST)
+    if not form.is_valid():
+        return _settings(request, part="email", status=422 if request.htmx else 400, email_form=form)
+    if mail.change_address(user=request.user, address=form.cleaned_data["email"]):
+        _send_link(request)
+    else:
+        messages.success(request, "Saved.")
+    return _email_done(request)
+
+
+@require_POST
+def email_resend(request: HtmxHttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.email or UserSettings.of(user).verifies(user.email):
+        messages.error(request, "There is no address waiting to be verified.")
+        return _email_done(request, status=422 if request.htmx else 400)
+    if not _send_link(request):
+        return _email_done(request, status=422 if request.htmx else 429)
+    return _email_done(request)
+
+
+def _link_refused(request: HttpRequest, problem: mail.LinkRefused) -> HttpResponse:
+    context = {"title": "Address not verified", "message": str(problem)}
+    return render(request, "refused.html", context, status=problem.status)
+
+
+@login_not_required
+@require_GET
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the verification email. It works logged out too: the link is the proof."""
+    try:
+        mail.check_link(token, request.user)
+    except mail.LinkRefused as problem:
+        response = _link_refused(request, problem)
+    else:
+        request.session[VERIFY_TOKEN] = token
+        response = redirect("verify_email_confirm")
+    response["Referrer-Policy"] = NO_REFERRER
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def verify_email_confirm(request: HttpRequest) -> HttpResponse:
+    """Opening the link only asks; the button verifies, so a mail scanner fetching links can't."""
+    try:
+        user, _ = mail.check_link(request.session.get(VERIFY_TOKEN, ""), request.user)
+        if request.method == "POST":
+            mail.verify(user)
+    except mail.LinkRefused as problem:
+        return _link_refused(request, problem)
+    if request.method == "GET":
+        already = UserSettings.of(user).verifies(user.email)
+        return render(request, "email_verify.html", {"address": user.email, "already": already})
+    del request.session[VERIFY_TOKEN]
+    messages.success(request, f"{user.email} is verified. Reminders and password resets go to it.")
+    return redirect(reverse("settings") + "#email" if request.user.is_authenticated else "login")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's “forgot password”, offered only where email reaches people."""
+
+    form_class = VerifiedPasswordResetForm
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not mail.configured():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The reset link's page: its address holds the token, until Django moves it into the
+    session and redirects to the form."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if kwargs["token"] != self.reset_url_token:
+            response["Referrer-Policy"] = NO_REFERRER
+        return response
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @require_GET

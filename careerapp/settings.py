@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "careerapp.context_processors.signup_open",
+                "careerapp.context_processors.email_configured",
             ],
         },
     },
@@ -174,7 +175,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Email, for the monthly reminders: printed to the console unless an SMTP host is set.
+# Email (reminders, address verification, password resets): printed to the console
+# unless an SMTP host is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -186,8 +188,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careerapp <careerapp@localhost>")
-# Where the app is reached from outside, for links in emails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where the app is reached from outside, for links in emails. Locally, `make run`'s
+# address; in production it must be set (`check --deploy` warns, careerapp.W001).
+SITE_URL = os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG or TESTING else "")
 
 LOGGING = {
     "version": 1,

@@ -4,14 +4,19 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from assessments.models import CheckIn, Rating, Trigger
+from assessments.models import CheckIn, Rating, Trigger, UserSettings
 
 PASSWORD = "a-long-test-password"
 
 
-def make_user(username: str = "alex", **fields):
-    """A user with the default checklist, as sign-up gives them."""
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+def make_user(username: str = "alex", *, verified: bool = False, **fields):
+    """A user with the default checklist, as sign-up gives them; `verified=True` marks
+    their email address verified, as opening the emailed link does."""
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+    if verified:
+        assert user.email, "only an address can be verified"
+        UserSettings.objects.filter(user=user).update(verified_email=user.email)
+    return user
 
 
 def make_trigger(user, title: str = "Too many meetings", **fields) -> Trigger:

@@ -413,8 +413,9 @@ def test_the_reminder_settings_need_a_login(owner):
 
 
 def due_user(username: str = "due", **prefs):
-    """Someone whose reminder is due today: an email, reminders on, due on the 1st, not done."""
-    user = make_user(username, email=f"{username}@example.org")
+    """Someone whose reminder is due today: a verified email address, reminders on, due on
+    the 1st, not done."""
+    user = make_user(username, email=f"{username}@example.org", verified=True)
     set_prefs(user, **prefs)
     return user
 
@@ -467,7 +468,17 @@ def test_no_reminder_before_the_due_day(mailoutbox, settings):
     assert prefs_of(early).reminded_month is None
 
 
-@pytest.mark.parametrize("why", ["done this month", "opted out", "no email address", "inactive"])
+@pytest.mark.parametrize(
+    "why",
+    [
+        "done this month",
+        "opted out",
+        "no email address",
+        "an unverified address",
+        "an address changed since it was verified",
+        "inactive",
+    ],
+)
 def test_no_reminder_for_a_user_who_is_not_due_one(mailoutbox, why):
     due = due_user("due")
     skipped = due_user("skipped")
@@ -477,6 +488,11 @@ def test_no_reminder_for_a_user_who_is_not_due_one(mailoutbox, why):
         set_prefs(skipped, reminders=False)
     elif why == "no email address":
         skipped.email = ""
+        skipped.save()
+    elif why == "an unverified address":
+        set_prefs(skipped, verified_email=None)
+    elif why == "an address changed since it was verified":
+        skipped.email = "someone.else@example.org"
         skipped.save()
     else:
         skipped.is_active = False

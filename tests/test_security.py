@@ -14,24 +14,42 @@ from .factories import PASSWORD
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def check_deploy(**environment):
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves; production doesn't.
     env = {
-        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **{
+            name: value
+            for name, value in os.environ.items()
+            if name not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL")
+        },
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "a-long-random-looking-secret-for-this-test-only",
         "ALLOWED_HOSTS": "career.example.com",
         "DJANGO_SETTINGS_MODULE": "careerapp.settings",
+        **environment,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy(SITE_URL="https://career.example.com")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_site_url_is_missing():
+    result = check_deploy()
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "careerapp.W001" in output
+    assert "SITE_URL is not set" in output
+    assert "1 issue" in output, "SITE_URL is the only thing missing"
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.reminders import ReminderFailures, send_reminders
@@ -12,6 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             sent = send_reminders()
-        except ReminderFailures as problem:
+        except (ReminderFailures, ImproperlyConfigured) as problem:
             raise CommandError(str(problem)) from None  # a non-zero exit, so cron reports it
         self.stdout.write(f"Sent {sent} reminder{'' if sent == 1 else 's'}.")

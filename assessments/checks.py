@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_is_set(app_configs, **kwargs):
+    """Emails link to the site; without SITE_URL their links lead nowhere."""
+    if settings.DEBUG or settings.SITE_URL:
+        return []
+    return [
+        checks.Warning(
+            "SITE_URL is not set, so links in emails (reminders, address verification, "
+            "password resets) have no address to point to.",
+            hint="Set SITE_URL to the address people reach the app at, e.g. https://career.example.com.",
+            id="careerapp.W001",
+        )
+    ]
