@@ -85,9 +85,12 @@ class Trigger(models.Model):
             for position, pk in enumerate(order):
                 Trigger.objects.filter(pk=pk).update(position=position)
 
+    @transaction.atomic
     def toggle_private(self) -> None:
         self.private = not self.private
         self.save(update_fields=["private"])
+        if self.private:
+            UserSettings.forget_export_choice(self)
 
     def retire(self) -> None:
         if self.retired is None:
@@ -238,6 +241,16 @@ class UserSettings(models.Model):
     @classmethod
     def of(cls, user) -> "UserSettings":
         return cls.objects.get_or_create(user=user)[0]
+
+    @classmethod
+    @transaction.atomic
+    def forget_export_choice(cls, trigger: Trigger) -> None:
+        """A choice made before the trigger was marked private must not outlive the change:
+        without one, the export starts it hidden again."""
+        prefs = cls.objects.select_for_update().get_or_create(user_id=trigger.user_id)[0]
+        visibility = prefs.export_choices.get("visibility")
+        if isinstance(visibility, dict) and visibility.pop(str(trigger.pk), None) is not None:
+            prefs.save(update_fields=["export_choices"])
 
     def due_date(self, month: date) -> date:
         return month.replace(day=self.due_day)
