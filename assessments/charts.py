@@ -238,20 +238,16 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
     )
 
 
-def shared_heatmap(export) -> dict:
-    """The export's heatmap: shown triggers by title, "theme only" ones as their theme."""
-    months = [m.checkin.month for m in reversed(export.months)]
+def shared_heatmap(export) -> dict | None:
+    """The export's heatmap of shown triggers, None when none is shown. "Theme only" ones are
+    counts, not levels, so they stay in the export's tables and out of this chart."""
+    months = [m.month for m in reversed(export.months)]
     rows, cells = {}, {}
     for month in export.months:
         for line in month.lines:
             rows.setdefault(line.label, len(rows))
-            cells[(line.label, month.checkin.month)] = (line.level, line.note)
-        for line in month.theme_lines:
-            label = f"{line.label} (theme)"
-            rows.setdefault(label, len(rows))
-            level = max(line.level, cells.get((label, month.checkin.month), (0, ""))[0])
-            cells[(label, month.checkin.month)] = (level, "")
-    return heatmap(months, [Row(label, label) for label in rows], cells)
+            cells[(line.label, month.month)] = (line.level, line.note)
+    return heatmap(months, [Row(label, label) for label in rows], cells) if rows else None
 
 
 Row = namedtuple("Row", "pk title")  # what `heatmap` needs of a row

@@ -1,13 +1,16 @@
 """The 1:1 export: what the person chose to share, and nothing else.
 
 Every format (preview, Markdown, printable page, CSV) is drawn from one `Export`, which
-holds only shared material: hidden triggers never enter it, "theme only" triggers enter
-without their titles or notes, and private notes are never read at all.
+holds only shared facts: hidden triggers never enter it; "theme only" triggers enter as a
+count per theme, never with their titles, levels or notes; scores and talking points enter
+only when included; private notes are never read at all. `build` refuses choices whose
+counts would still tell which trigger they are about.
 """
 
 import csv
 import io
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +22,10 @@ from .models import LEVEL_NAMES, CheckIn, Rating, Trigger, UserSettings, add_mon
 SHOW, THEME, HIDE = "show", "theme", "hide"
 VISIBILITY = [(SHOW, "Show"), (THEME, "Theme only"), (HIDE, "Hide")]
 INCLUDES = {"talking_points": True, "notes": False, "scores": True}
+SCORES = ["wellbeing", "satisfaction", "energy", "hours"]
 CHANGE = 0.5  # how far a mean level must move to count as worse or better
+# A theme's count says which trigger turned up unless at least this many share it.
+THEME_ONLY_AT_LEAST = 2
 
 
 class MonthField(forms.DateField):
@@ -36,7 +42,7 @@ class ExportForm(forms.Form):
     end = MonthField(label="To")
     talking_points = forms.BooleanField(label="Talking points", required=False)
     notes = forms.BooleanField(label="Notes on shown triggers", required=False)
-    scores = forms.BooleanField(label="Wellbeing, satisfaction and energy", required=False)
+    scores = forms.BooleanField(label="Wellbeing, satisfaction, energy and weekly hours", required=False)
 
     def __init__(self, data, *, triggers: list[Trigger], saved: dict):
         # Unbound until the person has chosen something: then the saved choices apply.
@@ -74,7 +80,16 @@ class ExportForm(forms.Form):
         }
 
     def trigger_fields(self):
-        return [self[f"t_{trigger.pk}"] for trigger in self.triggers]
+        """(trigger, its choice) pairs: the page shows each one's theme and privacy beside it."""
+        return [(trigger, self[f"t_{trigger.pk}"]) for trigger in self.triggers]
+
+
+class Refused(forms.ValidationError):
+    """Choices whose export would say more than the person chose to share."""
+
+
+def theme_of(trigger: Trigger) -> str:
+    return trigger.theme or "General"
 
 
 def default_period(user) -> tuple[date, date]:
@@ -105,7 +120,7 @@ def remember(user, choices: dict) -> None:
 
 @dataclass
 class Line:
-    label: str  # a title, or a theme for "theme only" triggers
+    label: str  # a shown trigger's title
     level: int
     note: str = ""
 
@@ -116,19 +131,30 @@ class Line:
 
 @dataclass
 class Month:
-    checkin: CheckIn
+    """One check-in, holding only what is shared: scores and talking points stay None and
+    empty unless included."""
+
+    month: date
+    wellbeing: int | None = None
+    satisfaction: int | None = None
+    energy: int | None = None
+    hours: int | None = None
+    talking_points: str = ""
     lines: list[Line] = field(default_factory=list)  # shown triggers
-    theme_lines: list[Line] = field(default_factory=list)  # "theme only" ones, labelled by theme
+    themes: list[tuple[str, int]] = field(default_factory=list)  # (theme, its "theme only" ones turning up)
     turning_up: int = 0
-    threshold: int = 2
 
     @property
-    def themes(self) -> list[tuple[str, int]]:
-        """(theme, how many of its "theme only" triggers turn up), for the summary."""
-        counts = defaultdict(int)
-        for line in self.theme_lines:
-            counts[line.label] += line.level >= self.threshold
-        return sorted((theme, n) for theme, n in counts.items() if n)
+    def score_line(self) -> str:
+        text = " · ".join(
+            f"{name} {value or '–'}/5"
+            for name, value in [
+                ("Wellbeing", self.wellbeing),
+                ("Job satisfaction", self.satisfaction),
+                ("Energy", self.energy),
+            ]
+        )
+        return text if self.hours is None else f"{text} · {self.hours} hours a week"
 
 
 @dataclass
@@ -144,9 +170,16 @@ class Export:
     changes: dict[str, list[str]]
     threshold: int
 
+    @property
+    def unchanged(self) -> bool:
+        return not any(self.changes.values())
+
 
 def build(user, choices: dict) -> Export:
-    """Gather what is shared for the chosen period and the same length before it."""
+    """Gather what is shared for the chosen period and the same length before it.
+
+    Raises `Refused` when a theme's count would tell which "theme only" trigger it is.
+    """
     start, end = choices["start"], choices["end"]
     length = (end.year - start.year) * 12 + end.month - start.month + 1
     before_start, before_end = add_months(start, -length), add_months(start, -1)
@@ -155,33 +188,64 @@ def build(user, choices: dict) -> Export:
     triggers = list(Trigger.objects.filter(user=user))
     # A trigger added since the choices were made gets the default: private ones hidden.
     visibility = {t.pk: chosen.get(str(t.pk), HIDE if t.private else SHOW) for t in triggers}
-    shared = {t.pk: t for t in triggers if visibility[t.pk] != HIDE}
-    checkins = {
-        c.pk: c
-        for c in CheckIn.objects.filter(user=user, month__gte=before_start, month__lte=end)
-        .only("month", "wellbeing", "satisfaction", "energy", "hours", "talking_points")
+    shown = {t.pk: t for t in triggers if visibility[t.pk] == SHOW}
+    themed = {t.pk: theme_of(t) for t in triggers if visibility[t.pk] == THEME}
+    lone = sorted(theme for theme, n in Counter(themed.values()).items() if n < THEME_ONLY_AT_LEAST)
+
+    fields = ["month"]
+    fields += SCORES if choices["scores"] else []
+    fields += ["talking_points"] if choices["talking_points"] else []
+    months = {
+        row.pop("pk"): Month(**row)
+        for row in CheckIn.objects.filter(user=user, month__gte=before_start, month__lte=end)
         .order_by("month")
+        .values("pk", *fields)
     }
-    ratings = Rating.objects.filter(checkin__in=checkins, trigger__in=shared).values_list(
+    ratings = Rating.objects.filter(checkin__in=months, trigger__in=[*shown, *themed]).values_list(
         "checkin_id", "trigger_id", "level", "note"
     )
 
-    months = {pk: Month(c, threshold=threshold) for pk, c in checkins.items()}
-    levels = defaultdict(lambda: ([], []))  # trigger → (levels before, levels now)
+    levels = defaultdict(lambda: ([], []))  # shown trigger → (levels before, levels now)
+    rated = defaultdict(set)  # (check-in, theme) → its "theme only" triggers rated there
+    up = {False: defaultdict(set), True: defaultdict(set)}  # now? → theme → its ones turning up
+    counts = defaultdict(Counter)  # check-in → theme → how many of its "theme only" ones turn up
     for checkin_id, trigger_id, level, note in ratings:
-        month, trigger = months[checkin_id], shared[trigger_id]
+        month = months[checkin_id]
+        now = month.month >= start
         month.turning_up += level >= threshold
-        levels[trigger_id][month.checkin.month >= start].append(level)
-        if visibility[trigger_id] == SHOW:
-            month.lines.append(Line(trigger.title, level, note if choices["notes"] else ""))
+        if trigger_id in shown:
+            levels[trigger_id][now].append(level)
+            month.lines.append(Line(shown[trigger_id].title, level, note if choices["notes"] else ""))
         else:
-            month.theme_lines.append(Line(trigger.theme or "General", level))
-    for month in months.values():
-        month.lines.sort(key=lambda line: (-line.level, line.label))
-        month.theme_lines.sort(key=lambda line: (line.label, -line.level))
+            theme = themed[trigger_id]
+            rated[checkin_id, theme].add(trigger_id)
+            if level >= threshold:
+                up[now][theme].add(trigger_id)
+                counts[checkin_id][theme] += 1
 
-    now = [m for m in months.values() if m.checkin.month >= start]
-    before = [m for m in months.values() if m.checkin.month < start]
+    # A check-in that rated one "theme only" trigger of a theme would name it by its count.
+    alone = defaultdict(list)  # theme → months where only one of its "theme only" ones was rated
+    for (checkin_id, theme), pks in rated.items():
+        if len(pks) < THEME_ONLY_AT_LEAST:
+            alone[theme].append(months[checkin_id].month)
+    refusals = [_lone_theme(theme) for theme in lone]
+    refusals += [
+        _alone_in(theme, min(m for m in dates if m >= start))
+        for theme, dates in sorted(alone.items())
+        if theme not in lone and max(dates) >= start
+    ]
+    if refusals:
+        raise Refused(refusals)
+
+    for checkin_id, month in months.items():
+        month.lines.sort(key=lambda line: (-line.level, line.label))
+        month.themes = sorted(counts[checkin_id].items())
+    now = [m for m in months.values() if m.month >= start]
+    before = [m for m in months.values() if m.month < start]
+    # The previous period isn't shown, so a theme with a lone month there is left out of
+    # "what changed" rather than refused.
+    compared = {theme for theme in themed.values() if theme not in alone}
+    rated_now = {theme for (checkin_id, theme) in rated if months[checkin_id].month >= start}
     return Export(
         start=start,
         end=end,
@@ -191,33 +255,57 @@ def build(user, choices: dict) -> Export:
         months=list(reversed(now)),
         together_now=now[-1].turning_up if now else None,
         together_before=before[-1].turning_up if before else None,
-        changes=_changes(levels, shared, visibility, threshold),
+        changes=_changes(levels, shown, threshold, up, compared & rated_now),
         threshold=threshold,
     )
 
 
-def _label(trigger: Trigger, visibility: dict) -> str:
-    if visibility[trigger.pk] == SHOW:
-        return trigger.title
-    return f"a {trigger.theme or 'General'} trigger"
+def _lone_theme(theme: str) -> str:
+    # Names the theme, never the trigger: the message may be on screen beside the manager.
+    return (
+        f"“Theme only” needs at least two triggers of a theme, or its count tells which one it is: "
+        f"only one “{theme}” trigger is on Theme only. Choose Show or Hide for it, or put another "
+        f"“{theme}” trigger on Theme only."
+    )
 
 
-def _changes(levels, shared, visibility, threshold) -> dict[str, list[str]]:
+def _alone_in(theme: str, month: date) -> str:
+    return (
+        f"“Theme only” needs at least two triggers of a theme rated in each month: in {month:%B %Y} "
+        f"only one “{theme}” trigger on Theme only was rated. Rate the other one, choose another "
+        f"period, or choose Show or Hide for it."
+    )
+
+
+def _turning_up(theme: str, n: int) -> str:
+    return f"{theme}: {n or 'no'} trigger{'' if n == 1 else 's'} turning up"
+
+
+def _changes(levels, shown, threshold, up, themes) -> dict[str, list[str]]:
+    """Shown triggers by title; "theme only" ones as their theme's count, never one by one."""
     changes = {"new": [], "worse": [], "better": [], "resolved": []}
     for trigger_id, (before, now) in levels.items():
         up_now = bool(now) and max(now) >= threshold
         up_before = bool(before) and max(before) >= threshold
-        label = _label(shared[trigger_id], visibility)
+        title = shown[trigger_id].title
         if up_now and not up_before:
-            changes["new"].append(label)
+            changes["new"].append(title)
         elif up_before and now and not up_now:
-            changes["resolved"].append(label)
+            changes["resolved"].append(title)
         elif up_now and up_before:
             shift = sum(now) / len(now) - sum(before) / len(before)
             if shift >= CHANGE:
-                changes["worse"].append(label)
+                changes["worse"].append(title)
             elif shift <= -CHANGE:
-                changes["better"].append(label)
+                changes["better"].append(title)
+    for theme in themes:
+        n, was = len(up[True][theme]), len(up[False][theme])
+        if n and not was:
+            changes["new"].append(_turning_up(theme, n))
+        elif n > was:
+            changes["worse"].append(f"{_turning_up(theme, n)}, up from {was}")
+        elif n < was:
+            changes["better" if n else "resolved"].append(f"{_turning_up(theme, n)}, down from {was}")
     return {kind: sorted(labels) for kind, labels in changes.items()}
 
 
@@ -225,29 +313,55 @@ def markdown(export: Export) -> str:
     return render_to_string("exports/summary.md", {"export": export})
 
 
+# Markdown viewers read more than text: these keep a person's words as the words they wrote.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~])")  # code, emphasis, links, images, HTML, tables
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" stays five characters, not "&"
+_BLOCK_MARK = re.compile(r"^([#+=-])")  # headings, lists, setext underlines
+_ORDERED = re.compile(r"^(\d+)([.)])")  # "1. " or "1) " starts a numbered list
+
+
+def _escape_line(line: str) -> str:
+    # Leading spaces go: four of them would start a code block.
+    line = _ENTITY.sub(r"\\&", _MARKUP.sub(r"\\\1", line.strip()))
+    return _ORDERED.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
+
+
+def markdown_inline(text: str) -> str:
+    """Text for one line of Markdown (a title, a theme, a note): line breaks become spaces,
+    so nothing can start a block of its own."""
+    return _escape_line(" ".join(str(text).split()))
+
+
+def markdown_block(text: str) -> str:
+    """Text of several lines (talking points): each line kept with a hard line break, blank
+    lines as paragraph breaks, none of them able to start a heading, list, quote or table."""
+    paragraphs = re.split(r"\n\s*\n", str(text).strip())
+    return "\n\n".join(
+        "\\\n".join(_escape_line(line) for line in paragraph.splitlines() if line.strip())
+        for paragraph in paragraphs
+    )
+
+
 def csv_text(export: Export) -> str:
-    """One row per month and shared trigger, safe to open in a spreadsheet."""
+    """One row per month and shown trigger or theme, safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["month", "trigger", "level", "level_name", "note"]
+    header = ["month", "trigger", "level", "level_name", "note", "theme_triggers_turning_up"]
     if export.scores:
         header += ["wellbeing", "job_satisfaction", "energy", "weekly_hours"]
     if export.talking_points:
         header.append("talking_points")
     writer.writerow(header)
     for month in reversed(export.months):
-        c = month.checkin
-        rows = [(line.label, line.level, line.level_name, line.note) for line in month.lines]
-        rows += [
-            (f"{line.label} trigger (theme only)", line.level, line.level_name, "")
-            for line in month.theme_lines
-        ]
-        for row in rows or [("", "", "", "")]:
-            cells = [f"{c.month:%Y-%m}", *row]
+        rows = [(line.label, line.level, line.level_name, line.note, "") for line in month.lines]
+        # A theme's row has its count and nothing of any one trigger: no level, no note.
+        rows += [(f"{theme} (theme only)", "", "", "", count) for theme, count in month.themes]
+        for row in rows or [("", "", "", "", "")]:
+            cells = [f"{month.month:%Y-%m}", *row]
             if export.scores:
-                cells += [c.wellbeing, c.satisfaction, c.energy, c.hours]
+                cells += [month.wellbeing, month.satisfaction, month.energy, month.hours]
             if export.talking_points:
-                cells.append(c.talking_points)
+                cells.append(month.talking_points)
             writer.writerow([neutralise(cell) for cell in cells])
     return out.getvalue()
 

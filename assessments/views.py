@@ -426,16 +426,25 @@ def _export_form(request: HttpRequest, data) -> exports.ExportForm:
     return exports.ExportForm(data, triggers=triggers, saved=exports.saved_choices(request.user, triggers))
 
 
+def _export(request: HttpRequest, form: exports.ExportForm) -> tuple[exports.Export | None, list[str]]:
+    """The export the choices make, or None and why it was refused."""
+    if form.is_bound and not form.is_valid():
+        return None, []
+    try:
+        return exports.build(request.user, form.choices()), []
+    except exports.Refused as refused:
+        return None, refused.messages
+
+
 @vary_on_headers("HX-Request")
 @require_GET
 def export(request: HtmxHttpRequest) -> HttpResponse:
     form = _export_form(request, request.GET)
-    context = {"form": form}
+    shared, refused = _export(request, form)
     status = 200
-    if form.is_bound and not form.is_valid():
+    if form.is_bound and not shared:
         status = 422 if request.htmx else 400
-    else:
-        context["preview"] = exports.markdown(exports.build(request.user, form.choices()))
+    context = {"form": form, "refused": refused, "preview": shared and exports.markdown(shared)}
     template = "export.html#preview" if request.htmx else "export.html"
     return render(request, template, context, status=status)
 
@@ -443,11 +452,10 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _export_form(request, request.POST)
-    if not form.is_valid():
-        return render(request, "export.html", {"form": form}, status=400)
-    choices = form.choices()
-    exports.remember(request.user, choices)
-    shared = exports.build(request.user, choices)
+    shared, refused = _export(request, form) if form.is_valid() else (None, [])
+    if shared is None:
+        return render(request, "export.html", {"form": form, "refused": refused}, status=400)
+    exports.remember(request.user, form.choices())
     name = f"career-check-in-{shared.start:%Y-%m}-to-{shared.end:%Y-%m}"
     if fmt == "print":
         return render(

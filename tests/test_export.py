@@ -7,6 +7,7 @@ are POSTs to /export/markdown/, /export/print/ and /export/csv/.
 """
 
 import csv
+import importlib
 import io
 import json
 import re
@@ -14,11 +15,13 @@ from dataclasses import dataclass
 from html import unescape
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from markdown_it import MarkdownIt
 
-from assessments import backup
+from assessments import backup, exports
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, this_month
 
 from .factories import make_checkin, make_trigger, make_user
@@ -33,6 +36,7 @@ CSV_HEADER = [
     "level",
     "level_name",
     "note",
+    "theme_triggers_turning_up",
     "wellbeing",
     "job_satisfaction",
     "energy",
@@ -314,7 +318,7 @@ def test_the_includes_start_with_talking_points_and_scores_on_and_notes_off(owne
 @pytest.mark.parametrize("fmt", ["markdown", "print", "csv"])
 def test_a_download_remembers_the_choices_and_the_next_export_starts_from_them(owner_client, history, fmt):
     h = history
-    choices = {h.shown: "theme", h.private: "show", h.hidden: "hide", h.lead: "hide", h.lead_too: "theme"}
+    choices = {h.shown: "hide", h.private: "show", h.hidden: "hide", h.lead: "theme", h.lead_too: "theme"}
     data = form_data(h.user, ago(1), ago(0), choices, talking_points=False, notes=True, scores=False)
     response = owner_client.post(reverse("export_download", args=[fmt]), data)
     assert response.status_code == 200
@@ -360,6 +364,92 @@ def test_the_export_history_command_uses_the_saved_choices(owner_client, history
         assert words not in text
 
 
+# Marking a trigger private --------------------------------------------------------
+
+
+def toggle_private(client, trigger) -> None:
+    response = client.post(reverse("trigger_action", args=[trigger.pk, "private"]))
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("choice", ["show", "theme"])
+def test_marking_a_trigger_private_resets_its_remembered_choice_to_hide(owner_client, history, choice):
+    h = history
+    choices = {h.shown: choice, h.lead: "theme", h.lead_too: "theme"}
+    if choice == "theme":
+        h.shown.theme = "Leadership"  # three on Theme only, so the count needs no other
+        h.shown.save()
+    data = form_data(h.user, ago(2), ago(0), choices, notes=True)
+    assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    assert saved(h.user)["visibility"][str(h.shown.pk)] == choice
+
+    toggle_private(owner_client, h.shown)
+
+    h.shown.refresh_from_db()
+    assert h.shown.private
+    page = owner_client.get(reverse("export")).text
+    assert checked_radios(page)[h.shown.pk] == "hide"
+    assert checked_radios(page)[h.lead.pk] == "theme"  # the other choices stay as they were
+    assert h.shown.title not in preview_section(page)
+    assert SHOWN_NOTE not in preview_section(page)
+    for fmt in ("md", "csv"):
+        for flags in ([], ["--include-private"]):
+            text = command(h.user.username, "--format", fmt, *flags)
+            assert h.shown.title not in text
+            assert SHOWN_NOTE not in text
+
+
+def test_a_private_trigger_shown_on_purpose_is_hidden_again_when_marked_private_again(owner_client, history):
+    h = history
+    data = form_data(h.user, ago(2), ago(0), {h.private: "show"})
+    assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    assert h.private.title in preview_section(owner_client.get(reverse("export")).text)
+
+    toggle_private(owner_client, h.private)  # shareable: the choice to show it stays
+    assert checked_radios(owner_client.get(reverse("export")).text)[h.private.pk] == "show"
+    toggle_private(owner_client, h.private)  # private again: hidden again
+
+    page = owner_client.get(reverse("export")).text
+    assert checked_radios(page)[h.private.pk] == "hide"
+    assert h.private.title not in preview_section(page)
+
+
+def test_making_a_private_trigger_shareable_keeps_the_hide_it_was_exported_with(owner_client, history):
+    data = form_data(history.user, ago(2), ago(0))  # the private one on its default, Hide
+    assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    toggle_private(owner_client, history.private)
+    history.private.refresh_from_db()
+    assert not history.private.private
+    page = owner_client.get(reverse("export")).text
+    assert checked_radios(page)[history.private.pk] == "hide"
+    assert history.private.title not in preview_section(page)
+
+
+def test_marking_private_touches_no_other_users_choices(owner_client, history, other, other_client):
+    theirs = other.triggers.filter(private=False).first()
+    make_checkin(other, ago(0), {theirs: 3})
+    data = form_data(other, ago(0), ago(0), {theirs: "show"})
+    assert other_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    before = saved(other)
+    toggle_private(owner_client, history.shown)
+    assert saved(other) == before
+    response = owner_client.post(reverse("trigger_action", args=[theirs.pk, "private"]))
+    assert response.status_code == 404
+    assert saved(other) == before
+
+
+def test_upgrading_forgets_the_remembered_choices_of_triggers_already_private(history):
+    """Choices saved before this rule existed: the migration hides every private trigger."""
+    h = history
+    visibility = {str(h.private.pk): "show", str(h.shown.pk): "show", str(h.lead.pk): "theme"}
+    prefs = UserSettings.of(h.user)
+    prefs.export_choices = {"visibility": visibility, "notes": True}
+    prefs.save()
+    migration = importlib.import_module("assessments.migrations.0007_private_triggers_hidden_in_exports")
+    migration.hide_private_triggers(django_apps, None)
+    assert saved(h.user) == {"visibility": {str(h.shown.pk): "show", str(h.lead.pk): "theme"}, "notes": True}
+
+
 # Redaction ---------------------------------------------------------------------------
 
 
@@ -384,15 +474,21 @@ def test_theme_only_says_how_many_triggers_of_the_theme_turn_up(owner_client, hi
 
 def test_the_printable_page_counts_theme_only_triggers_under_their_theme(owner_client, history):
     text = exported(owner_client, "print", everything_on(history))
-    assert text.count('<th scope="row">Leadership (theme)</th><td>2 triggers turning up</td>') == 2
-    assert text.count('<th scope="row">Leadership (theme)</th><td>1 trigger turning up</td>') == 1
+    row = '<th scope="row">Leadership (theme only)</th><td>{}</td><td></td>'
+    assert text.count(row.format("2 triggers turning up")) == 2
+    assert text.count(row.format("1 trigger turning up")) == 1
 
 
-def test_the_csv_names_theme_only_rows_by_their_theme_without_a_note(owner_client, history):
+def test_the_csv_gives_a_theme_its_count_and_no_level_or_note(owner_client, history):
     rows = csv_rows(exported(owner_client, "csv", everything_on(history)))
-    themed = [row for row in rows if row[1] == "Leadership trigger (theme only)"]
-    assert len(themed) == 6  # two triggers, three months
-    assert {row[4] for row in themed} == {""}
+    themed = {row[0]: row[2:6] for row in rows if row[1] == "Leadership (theme only)"}
+    # One row a month for the theme, not one per trigger: no level, no note, the count.
+    assert themed == {
+        ym(ago(2)): ["", "", "", "2"],
+        ym(ago(1)): ["", "", "", "1"],
+        ym(ago(0)): ["", "", "", "2"],
+    }
+    assert all(row[5] == "" for row in rows[1:] if row[1] != "Leadership (theme only)")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -437,11 +533,302 @@ def test_the_csv_has_score_and_talking_point_columns_only_when_included(owner_cl
     assert with_all[0] == CSV_HEADER
     data = form_data(history.user, ago(2), ago(0), history.choices, talking_points=False, scores=False)
     without = csv_rows(exported(owner_client, "csv", data))
-    assert without[0] == ["month", "trigger", "level", "level_name", "note"]
-    assert all(len(row) == 5 for row in without)
+    assert without[0] == ["month", "trigger", "level", "level_name", "note", "theme_triggers_turning_up"]
+    assert all(len(row) == 6 for row in without)
     flat = "\n".join(",".join(row) for row in without)
     assert TALKING_POINTS not in flat
     assert "45" not in flat
+
+
+# Theme only: how many, never which or how strongly ----------------------------------
+
+LACK_OF_TRUST = "Lack of trust in the managerial relationship"  # private, alone in "Manager"
+
+
+def default_checklist(owner) -> dict[str, Trigger]:
+    """The default checklist rated over three months, every Culture trigger at a level of
+    its own, so a level in any format would give one away."""
+    triggers = {t.title: t for t in Trigger.objects.filter(user=owner)}
+    culture = [t for t in triggers.values() if t.theme == "Culture"]
+    assert len(culture) == 3 and triggers[LACK_OF_TRUST].private
+    for months, culture_levels in {2: (3, 0, 1), 1: (3, 2, 0), 0: (3, 2, 2)}.items():
+        levels = dict.fromkeys(triggers.values(), 1) | dict(zip(culture, culture_levels, strict=True))
+        levels[triggers[LACK_OF_TRUST]] = 3
+        make_checkin(owner, ago(months), levels, wellbeing=3, hours=38, talking_points=TALKING_POINTS)
+    return triggers
+
+
+def culture(triggers, choice: str = "theme") -> dict:
+    return {t: choice for t in triggers.values() if t.theme == "Culture"}
+
+
+def refused(client, user, data) -> str:
+    """The preview's refusal: a 400 page, a 422 fragment, and a 400 for every download,
+    which saves nothing."""
+    before = saved(user)
+    response = client.get(reverse("export"), data)
+    assert response.status_code == 400
+    fragment = client.get(reverse("export"), data, **HTMX)
+    assert fragment.status_code == 422
+    assert preview_section(fragment.text) == preview_section(response.text)
+    for fmt in ("markdown", "print", "csv"):
+        download = client.post(reverse("export_download", args=[fmt]), data)
+        assert download.status_code == 400
+        assert "Content-Disposition" not in download
+        assert preview_section(download.text) == preview_section(response.text)
+    assert saved(user) == before
+    preview = preview_section(response.text)
+    assert FIX_THE_CHOICES in preview
+    return preview
+
+
+def test_theme_only_on_a_trigger_alone_in_its_theme_is_refused_without_naming_it(owner_client, owner):
+    triggers = default_checklist(owner)
+    data = form_data(owner, ago(2), ago(0), {triggers[LACK_OF_TRUST]: "theme"})
+    preview = refused(owner_client, owner, data)
+    assert "only one “Manager” trigger is on Theme only" in preview
+    assert "Choose Show or Hide for it, or put another “Manager” trigger on Theme only." in preview
+    assert LACK_OF_TRUST not in preview
+    assert "Strong" not in preview
+
+
+@pytest.mark.parametrize("theme", ["Team", "Ethics"])
+def test_theme_only_is_refused_for_every_lone_theme_of_the_default_checklist(owner_client, owner, theme):
+    triggers = default_checklist(owner)
+    (lone,) = [t for t in triggers.values() if t.theme == theme]
+    preview = refused(owner_client, owner, form_data(owner, ago(2), ago(0), {lone: "theme"}))
+    assert f"only one “{theme}” trigger is on Theme only" in preview
+
+
+def test_a_shown_trigger_of_the_theme_does_not_make_a_lone_theme_only_one_safe(owner_client, owner):
+    """Leadership has two triggers: one shown by title, the other's count would be its own."""
+    triggers = default_checklist(owner)
+    first, second = (t for t in triggers.values() if t.theme == "Leadership")
+    preview = refused(owner_client, owner, form_data(owner, ago(2), ago(0), {first: "show", second: "theme"}))
+    assert "only one “Leadership” trigger is on Theme only" in preview
+    assert first.title not in preview and second.title not in preview
+
+
+def test_two_theme_only_triggers_of_a_theme_are_shared_as_a_count(owner_client, owner):
+    triggers = default_checklist(owner)
+    leadership = {t: "theme" for t in triggers.values() if t.theme == "Leadership"}
+    Rating.objects.filter(trigger=next(iter(leadership)), checkin__month=ago(0)).update(level=2)
+    text = exported(owner_client, "preview", form_data(owner, ago(2), ago(0), leadership))
+    assert text.count("Leadership") == 2
+    assert "; Leadership: 1 trigger turning up; " in text  # new: nothing before the period
+    assert "- 1 Leadership trigger turning up\n" in text.split(f"## {ago(0):%B %Y}")[1]
+    for trigger in leadership:
+        assert trigger.title not in text
+
+
+def test_every_lone_theme_is_named_in_one_refusal(owner_client, owner):
+    triggers = default_checklist(owner)
+    lone = {t: "theme" for t in triggers.values() if t.theme in ("Manager", "Team", "Ethics")}
+    preview = refused(owner_client, owner, form_data(owner, ago(2), ago(0), lone))
+    for theme in ("Ethics", "Manager", "Team"):
+        assert f"only one “{theme}” trigger is on Theme only" in preview
+
+
+def test_fixing_a_refused_theme_only_choice_brings_the_preview_back(owner_client, owner):
+    triggers = default_checklist(owner)
+    data = form_data(owner, ago(2), ago(0), {triggers[LACK_OF_TRUST]: "theme"})
+    refused(owner_client, owner, data)
+    data[f"t_{triggers[LACK_OF_TRUST].pk}"] = "hide"
+    response = owner_client.get(reverse("export"), data, **HTMX)
+    assert response.status_code == 200
+    assert FIX_THE_CHOICES not in response.text
+    assert "## Summary" in preview_section(response.text)
+
+
+def test_a_month_rating_only_one_theme_only_trigger_of_a_theme_is_refused(owner_client, owner, history):
+    """Both Leadership triggers are on Theme only, but last month only one was rated."""
+    Rating.objects.filter(trigger=history.lead_too, checkin__month=ago(1)).delete()
+    preview = refused(owner_client, history.user, everything_on(history))
+    assert f"in {ago(1):%B %Y} only one “Leadership” trigger on Theme only was rated" in preview
+    assert history.lead.title not in preview
+
+
+def test_a_lone_month_before_the_period_leaves_the_theme_out_of_what_changed(owner_client, owner, changes):
+    """The previous period isn't shown, so it isn't refused; but "up from 1" would name the
+    one trigger rated there."""
+    Rating.objects.filter(trigger=changes["themed"], checkin__month__lt=ago(2)).delete()
+    text = exported(owner_client, "markdown", form_data(owner, ago(2), ago(0), leadership(changes, "theme")))
+    assert "- 2 Leadership triggers turning up" in text
+    assert "Leadership:" not in text.split("\n## ")[1]
+
+
+def test_theme_only_is_refused_by_the_command_without_naming_the_trigger(owner_client, owner):
+    triggers = default_checklist(owner)
+    prefs = UserSettings.of(owner)
+    prefs.export_choices = {"visibility": {str(triggers[LACK_OF_TRUST].pk): "theme"}}
+    prefs.save()
+    with pytest.raises(CommandError, match="only one “Manager” trigger is on Theme only") as error:
+        command(owner.username, "--format", "md", "--include-private")
+    assert LACK_OF_TRUST not in str(error.value)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_theme_only_shares_a_count_and_no_level_in_any_format(owner_client, owner, fmt):
+    """The three Culture triggers on Theme only: Strong/Not present/Faint, then Strong/Clear/
+    Not present, then Strong/Clear/Clear. Every other shared trigger is Faint."""
+    triggers = default_checklist(owner)
+    text = exported(owner_client, fmt, form_data(owner, ago(2), ago(0), culture(triggers), notes=True))
+    for level in ("Strong", "Clear", "Not present"):
+        assert level not in text
+    for title in (t.title for t in triggers.values() if t.theme == "Culture"):
+        assert title not in text
+    assert "a Culture trigger" not in text
+    assert "Faint" in text
+    if fmt == "csv":
+        rows = [row for row in csv_rows(text) if row[1] == "Culture (theme only)"]
+        assert [row[:6] for row in rows] == [
+            [ym(ago(2)), "Culture (theme only)", "", "", "", "1"],
+            [ym(ago(1)), "Culture (theme only)", "", "", "", "2"],
+            [ym(ago(0)), "Culture (theme only)", "", "", "", "3"],
+        ]
+    elif fmt == "print":
+        for n, count in ((1, "1 trigger"), (1, "2 triggers"), (1, "3 triggers")):
+            row = f'<th scope="row">Culture (theme only)</th><td>{count} turning up</td><td></td>'
+            assert text.count(row) == n
+    else:
+        for count in ("1 Culture trigger", "2 Culture triggers", "3 Culture triggers"):
+            assert f"- {count} turning up\n" in text
+
+
+def test_the_printable_chart_has_no_row_and_no_level_for_theme_only_triggers(owner_client, owner):
+    triggers = default_checklist(owner)
+    data = form_data(owner, ago(2), ago(0), culture(triggers))
+    response = owner_client.post(reverse("export_download", args=["print"]), data)
+    figure = json.loads(
+        re.search(r'id="fig-shared" type="application/json">(.*?)</script>', response.text).group(1)
+    )
+    assert not any("Culture" in tick for tick in figure["layout"]["yaxis"]["ticktext"])
+    assert {level for row in figure["data"][0]["z"] for level in row} == {1}  # all Faint
+    assert "Strong" not in json.dumps(figure)
+
+
+def test_a_printable_page_with_only_theme_counts_draws_no_chart(owner_client, owner):
+    triggers = default_checklist(owner)
+    hidden = dict.fromkeys(triggers.values(), "hide")
+    text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), hidden | culture(triggers)))
+    assert "fig-shared" not in text
+    assert "Culture (theme only)" in text
+
+
+def test_what_changed_for_theme_only_triggers_speaks_of_the_themes_count(owner_client, owner, changes):
+    Rating.objects.filter(trigger=changes["themed_too"], checkin__month=ago(5)).update(level=1)
+    data = form_data(owner, ago(2), ago(0), leadership(changes, "theme"))
+    text = exported(owner_client, "markdown", data)
+    # Before: none turned up; since: both did.
+    assert "- New: Leadership: 2 triggers turning up; Newly turning up\n" in text
+    Rating.objects.filter(trigger=changes["themed"], checkin__month__gte=ago(2)).update(level=0)
+    Rating.objects.filter(trigger=changes["themed_too"], checkin__month__gte=ago(2)).update(level=0)
+    Rating.objects.filter(trigger__in=leadership(changes, ""), checkin__month=ago(4)).update(level=3)
+    text = exported(owner_client, "markdown", data)
+    assert "- Resolved: Gone away; Leadership: no triggers turning up, down from 2\n" in text
+    Rating.objects.filter(trigger=changes["themed"], checkin__month=ago(0)).update(level=2)
+    text = exported(owner_client, "print", data)
+    assert "<li>Better: Getting better; Leadership: 1 trigger turning up, down from 2</li>" in text
+    for title in (changes["themed"].title, changes["themed_too"].title):
+        assert title not in text
+
+
+# Weekly hours ------------------------------------------------------------------------
+
+
+def test_the_scores_choice_names_the_weekly_hours_it_shares(owner_client, history):
+    page = unescape(owner_client.get(reverse("export")).text)
+    assert "Wellbeing, satisfaction, energy and weekly hours" in page
+
+
+@pytest.mark.parametrize("scores", [True, False])
+def test_weekly_hours_are_in_the_preview_exactly_when_another_format_has_them(owner_client, history, scores):
+    data = form_data(history.user, ago(2), ago(0), history.choices, scores=scores)
+    line = "Wellbeing 4/5 · Job satisfaction 3/5 · Energy 2/5 · 45 hours a week"
+    for fmt in ("preview", "htmx preview", "markdown", "print"):
+        text = exported(owner_client, fmt, data)
+        assert (line in text) is scores
+        assert ("hours" in text) is scores
+    header, *rows = csv_rows(exported(owner_client, "csv", data))
+    assert ("weekly_hours" in header) is scores
+    assert ("45" in {cell for row in rows for cell in row}) is scores
+    if scores:
+        assert {row[header.index("weekly_hours")] for row in rows} == {"45"}
+
+
+def test_a_check_in_without_hours_shares_no_hours(owner_client, history):
+    CheckIn.objects.filter(user=history.user, month=ago(0)).update(hours=None)
+    text = exported(owner_client, "markdown", everything_on(history))
+    assert text.count("45 hours a week") == 2
+    assert "Energy 2/5\n" in text.split("## ")[2]  # this month's, first after the summary
+
+
+# Markdown: people's words stay words -----------------------------------------------
+
+HOSTILE_MARKDOWN = [
+    "<img src=x onerror=alert(1)>",
+    "[link](http://evil.example)",
+    "![x](http://evil.example/x.png)",
+    "# heading",
+    "| a | b |\n|---|---|\n| c | d |",
+    "`code` and ``more``",
+    "*em* _em_ **strong** ~~gone~~",
+    "<http://evil.example>",
+    "[ref]: http://evil.example",
+    "line one\n# heading\n- item\n1. first\n> quote\n    code\n---",
+    "&amp; &#60; a backslash \\ at the end \\",
+]
+
+
+def render_markdown(text: str) -> str:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
+
+def words_of(html: str) -> list[str]:
+    return unescape(re.sub(r"<[^>]+>", " ", html)).split()
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_MARKDOWN)
+def test_hostile_words_on_a_markdown_line_render_as_the_same_words_and_no_markup(hostile):
+    html = render_markdown(f"- Title: **Strong** — {exports.markdown_inline(hostile)}\n")
+    assert re.findall(r"<(\w+)", html) == ["ul", "li", "strong"]
+    assert words_of(html) == ["Title:", "Strong", "—", *hostile.split()]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_MARKDOWN)
+def test_hostile_talking_points_render_as_the_same_lines_and_no_markup(hostile):
+    html = render_markdown(exports.markdown_block(hostile))
+    assert set(re.findall(r"<(\w+)", html)) <= {"p", "br"}
+    lines = [words_of(part) for part in re.split(r"<br />|</p>", html)]
+    assert [line for line in lines if line] == [line.split() for line in hostile.splitlines() if line.split()]
+
+
+@pytest.fixture
+def hostile_history(owner):
+    owner.triggers.all().delete()
+    shown = make_trigger(owner, "# Title with [a link](http://evil.example)", theme="Team")
+    themed = [make_trigger(owner, f"Themed {n}", theme="<b>Pay</b> | `x`") for n in (1, 2)]
+    checkin = make_checkin(
+        owner, ago(0), talking_points="\n".join(HOSTILE_MARKDOWN), notes="<img src=x onerror=alert(1)>"
+    )
+    rate(checkin, {shown: 3, themed[0]: 2, themed[1]: 3}, {shown: HOSTILE_MARKDOWN[-2]})
+    return {shown: "show", themed[0]: "theme", themed[1]: "theme"}
+
+
+def test_the_markdown_export_renders_hostile_words_as_text_and_nothing_else(
+    owner_client, owner, hostile_history
+):
+    data = form_data(owner, ago(0), ago(0), hostile_history, notes=True)
+    html = render_markdown(exported(owner_client, "markdown", data))
+    # The title, "Summary" and the month; two lists; bold levels and counts; nothing else.
+    assert sorted(set(re.findall(r"<(\w+)", html))) == ["br", "h1", "h2", "li", "p", "strong", "ul"]
+    assert html.count("<h1>") == 1 and html.count("<h2>") == 2
+    text = unescape(html)
+    title = "# Title with [a link](http://evil.example)"
+    assert f"<li>New: {title}; <b>Pay</b> | `x`: 2 triggers turning up</li>" in text
+    assert f"<li>{title}: <strong>Strong</strong> — line one # heading - item 1. first" in text
+    assert "<li>2 <b>Pay</b> | `x` triggers turning up</li>" in text
+    assert "<p>&lt;img src=x onerror=alert(1)&gt;<br />\n[link](http://evil.example)<br />" in html
 
 
 # The summary ---------------------------------------------------------------------------
@@ -457,13 +844,14 @@ def changes(owner):
     resolved = make_trigger(owner, "Gone away")
     steady = make_trigger(owner, "Steady as she goes")
     themed = make_trigger(owner, "Secret leadership worry", theme="Leadership")
+    themed_too = make_trigger(owner, "Another leadership worry", theme="Leadership")
     levels = {  # months ago: {trigger: level}
-        5: {new: 0, worse: 2, better: 3, resolved: 3, steady: 2, themed: 0},
-        4: {new: 1, worse: 2, better: 3, resolved: 2, steady: 2, themed: 1},
-        3: {new: 1, worse: 2, better: 3, resolved: 3, steady: 2, themed: 0},
-        2: {new: 2, worse: 3, better: 2, resolved: 1, steady: 2, themed: 3},
-        1: {new: 3, worse: 3, better: 2, resolved: 0, steady: 2, themed: 2},
-        0: {new: 3, worse: 3, better: 2, resolved: 0, steady: 2, themed: 0},
+        5: {new: 0, worse: 2, better: 3, resolved: 3, steady: 2, themed: 0, themed_too: 2},
+        4: {new: 1, worse: 2, better: 3, resolved: 2, steady: 2, themed: 1, themed_too: 0},
+        3: {new: 1, worse: 2, better: 3, resolved: 3, steady: 2, themed: 0, themed_too: 0},
+        2: {new: 2, worse: 3, better: 2, resolved: 1, steady: 2, themed: 3, themed_too: 3},
+        1: {new: 3, worse: 3, better: 2, resolved: 0, steady: 2, themed: 2, themed_too: 2},
+        0: {new: 3, worse: 3, better: 2, resolved: 0, steady: 2, themed: 0, themed_too: 0},
     }
     for months, rated in levels.items():
         make_checkin(owner, ago(months), rated)
@@ -474,20 +862,27 @@ def changes(owner):
         "resolved": resolved,
         "steady": steady,
         "themed": themed,
+        "themed_too": themed_too,
     }
 
 
+def leadership(changes, choice: str) -> dict:
+    return {changes["themed"]: choice, changes["themed_too"]: choice}
+
+
 def test_the_summary_names_new_worse_better_and_resolved_triggers(owner_client, owner, changes):
-    data = form_data(owner, ago(2), ago(0), {changes["themed"]: "theme"})
+    data = form_data(owner, ago(2), ago(0), leadership(changes, "theme"))
     for fmt in ("markdown", "preview"):
         text = exported(owner_client, fmt, data).split("\n## ")[1]  # the summary, not the months
         assert text.startswith("Summary\n")
-        assert f"- New: {changes['new'].title}; a Leadership trigger\n" in text
-        assert f"- Worse: {changes['worse'].title}\n" in text
+        assert f"- New: {changes['new'].title}\n" in text
+        # One Leadership trigger turned up before (three to five months ago), both since.
+        assert f"- Worse: {changes['worse'].title}; Leadership: 2 triggers turning up, up from 1\n" in text
         assert f"- Better: {changes['better'].title}\n" in text
         assert f"- Resolved: {changes['resolved'].title}\n" in text
         assert "- Steady" not in text
         assert changes["themed"].title not in text
+        assert changes["themed_too"].title not in text
 
 
 def test_the_summary_gives_the_together_count_now_and_in_the_previous_period(owner_client, owner, changes):
@@ -504,7 +899,7 @@ def test_the_summary_gives_the_together_count_now_and_in_the_previous_period(own
 
 
 def test_the_printable_page_gives_the_same_summary(owner_client, owner, changes):
-    text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), {changes["themed"]: "hide"}))
+    text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), leadership(changes, "hide")))
     assert "in the latest check-in: <strong>4</strong> (previous period" in text
     assert f"<li>Resolved: {changes['resolved'].title}</li>" in text
     assert f"<li>New: {changes['new'].title}</li>" in text
@@ -513,7 +908,7 @@ def test_the_printable_page_gives_the_same_summary(owner_client, owner, changes)
 def test_the_previous_period_has_the_same_length_as_the_chosen_one(owner_client, owner, changes):
     # One month chosen: the previous period is the single month before it, where every
     # shown trigger was at the level it is now, so nothing changed in this comparison.
-    text = exported(owner_client, "markdown", form_data(owner, ago(0), ago(0), {changes["themed"]: "hide"}))
+    text = exported(owner_client, "markdown", form_data(owner, ago(0), ago(0), leadership(changes, "hide")))
     assert f"# Career check-in: {ago(0):%B %Y}\n" in text
     assert f"(previous period, {ago(1):%b %Y} – {ago(1):%b %Y}: 4)" in text
     assert "- Resolved" not in text
@@ -525,7 +920,7 @@ def test_a_period_with_no_check_in_before_it_has_no_previous_count(owner_client,
     assert "in the latest check-in: **4**\n" in text
     assert "previous period" not in text
     # With nothing to compare with, whatever turned up in the period is new.
-    up = sorted(changes[name].title for name in ("worse", "better", "resolved", "steady"))
+    up = sorted(changes[name].title for name in ("worse", "better", "resolved", "steady", "themed_too"))
     assert f"- New: {'; '.join(up)}\n" in text
     for kind in ("Worse", "Better", "Resolved"):
         assert f"- {kind}:" not in text
@@ -552,11 +947,11 @@ def test_the_csv_has_one_row_per_month_and_shared_trigger(owner_client, history)
     assert header == CSV_HEADER
     assert all(len(row) == len(CSV_HEADER) for row in rows)
     pairs = [(row[0], row[1]) for row in rows]
-    assert len(pairs) == 12  # three months × (two shown + two theme only)
+    assert len(pairs) == 9  # three months × (two shown + their theme-only one)
     for month in (ago(2), ago(1), ago(0)):
         assert (ym(month), history.shown.title) in pairs
         assert (ym(month), history.shown_too.title) in pairs
-        assert pairs.count((ym(month), "Leadership trigger (theme only)")) == 2
+        assert (ym(month), "Leadership (theme only)") in pairs
     row = next(r for r in rows if r[:2] == [ym(ago(2)), history.shown.title])
     assert row == [
         ym(ago(2)),
@@ -564,6 +959,7 @@ def test_the_csv_has_one_row_per_month_and_shared_trigger(owner_client, history)
         "3",
         "Strong",
         SHOWN_NOTE,
+        "",
         "4",
         "3",
         "2",
@@ -626,7 +1022,7 @@ PERIOD_ERRORS = ["start after end", "end in the future"]
 @pytest.fixture
 def remembered(owner_client, history) -> dict:
     """Choices saved by an earlier download, to show a bad request leaves them alone."""
-    data = form_data(history.user, ago(2), ago(0), {history.lead: "theme"}, notes=True)
+    data = form_data(history.user, ago(2), ago(0), history.choices, notes=True)
     assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
     return saved(history.user)
 
@@ -703,8 +1099,9 @@ def test_the_printable_page_draws_only_shared_triggers_in_its_chart(owner_client
     assert figure
     data = json.loads(figure.group(1))
     rows = set(data["layout"]["yaxis"]["ticktext"])
-    assert rows == {history.shown.title, history.shown_too.title, "Leadership (theme)"}
-    assert len(data["data"][0]["z"]) == 3
+    # "Theme only" triggers are counts, not levels: they stay out of a chart of levels.
+    assert rows == {history.shown.title, history.shown_too.title}
+    assert len(data["data"][0]["z"]) == 2
 
 
 # The export_history command -------------------------------------------------------
@@ -754,6 +1151,43 @@ def test_the_command_takes_the_period_from_and_to(history):
     assert f"# Career check-in: {ago(2):%B %Y} – {ago(1):%B %Y}" in text
     assert f"## {ago(0):%B %Y}" not in text
     assert f"## {ago(1):%B %Y}" in text
+
+
+@pytest.mark.parametrize("choice", ["show", "theme"])
+def test_the_command_never_shares_a_private_trigger_unless_asked_to(owner_client, history, choice):
+    h = history
+    h.private.theme = "Leadership"  # on Theme only, it joins the two Leadership ones
+    h.private.save()
+    data = form_data(h.user, ago(2), ago(0), h.choices | {h.private: choice}, notes=True)
+    assert owner_client.post(reverse("export_download", args=["markdown"]), data).status_code == 200
+    assert saved(h.user)["visibility"][str(h.private.pk)] == choice
+    this_month_line = {"show": f"- {h.private.title}: **Strong**", "theme": "- 3 Leadership triggers"}[choice]
+
+    for fmt in ("md", "csv"):
+        text = command(h.user.username, "--format", fmt, "--from", ym(ago(0)), "--to", ym(ago(0)))
+        assert h.private.title not in text
+        assert SECRET_NOTES[0] not in text
+        assert "3 Leadership triggers" not in text  # the two others: 2 this month
+        assert "Leadership (theme only),,,,3," not in text
+    text = command(
+        h.user.username, "--format", "md", "--from", ym(ago(0)), "--to", ym(ago(0)), "--include-private"
+    )
+    assert this_month_line in text
+    assert (SECRET_NOTES[0] in text) is (choice == "show")
+
+
+def test_the_command_with_include_private_still_hides_what_the_saved_choices_hide(history):
+    text = command(history.user.username, "--format", "md", "--include-private")
+    assert history.private.title not in text  # never chosen: it starts hidden
+    assert history.shown.title in text
+
+
+def test_the_commands_help_explains_include_private():
+    from assessments.management.commands.export_history import Command
+
+    help_text = " ".join(Command().create_parser("manage.py", "export_history").format_help().split())
+    assert "--include-private" in help_text
+    assert "Private triggers are left out of csv and md whatever was chosen before" in help_text
 
 
 def test_the_command_refuses_an_unknown_user(history):
