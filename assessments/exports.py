@@ -272,8 +272,8 @@ def _lone_theme(theme: str) -> str:
 def _alone_in(theme: str, month: date) -> str:
     return (
         f"“Theme only” needs at least two triggers of a theme rated in each month: in {month:%B %Y} "
-        f"only one “{theme}” trigger on Theme only was rated. Rate the other one, choose another "
-        f"period, or choose Show or Hide for it."
+        f"only one “{theme}” trigger on Theme only was rated. Rate another of them for that month, "
+        f"choose another period, or choose Show or Hide instead."
     )
 
 

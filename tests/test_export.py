@@ -831,6 +831,20 @@ def test_the_markdown_export_renders_hostile_words_as_text_and_nothing_else(
     assert "<p>&lt;img src=x onerror=alert(1)&gt;<br />\n[link](http://evil.example)<br />" in html
 
 
+@pytest.mark.parametrize("months", [1, 24])
+def test_building_an_export_takes_the_same_few_queries_however_long_the_period(
+    owner, django_assert_num_queries, months
+):
+    triggers = list(Trigger.objects.filter(user=owner))
+    for n in range(months * 2):  # the period and the one before it
+        make_checkin(owner, ago(n), dict.fromkeys(triggers, n % 4))
+    choices = {"start": ago(months - 1), "end": ago(0), "talking_points": True, "notes": True, "scores": True}
+    choices["visibility"] = {str(t.pk): "theme" if t.theme == "Culture" else "show" for t in triggers}
+    with django_assert_num_queries(4):  # settings, triggers, check-ins, ratings
+        export = exports.build(owner, choices)
+    assert len(export.months) == months
+
+
 # The summary ---------------------------------------------------------------------------
 
 

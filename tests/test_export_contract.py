@@ -41,6 +41,10 @@ MARKER = re.compile(r"[TNPS]ø\d+(?:m\d+)?ø")
 words = st.text(alphabet=ALPHABET, max_size=14)
 
 
+def visibility(spec: dict) -> str:
+    return spec["choice"] or ("hide" if spec["private"] else "show")
+
+
 @st.composite
 def scenarios(draw) -> dict:
     triggers = [
@@ -68,10 +72,10 @@ def scenarios(draw) -> dict:
             "satisfaction": draw(st.integers(1, 5) | st.none()),
             "energy": draw(st.integers(1, 5) | st.none()),
             "hours": draw(st.integers(0, 100) | st.none()),
-            "talking_points": draw(st.sampled_from(["", f"Pø{ago}ø {draw(words)}"])),
+            "talking_points": draw(st.sampled_from([f"Pø{ago}ø {draw(words)}", ""])),
             "notes": f"Sø{ago}ø private notes",
             "ratings": {
-                i: (draw(st.integers(0, 3)), draw(st.sampled_from(["", f"Nø{i}m{ago}ø {draw(words)}"])))
+                i: (draw(st.integers(0, 3)), draw(st.sampled_from([f"Nø{i}m{ago}ø {draw(words)}", ""])))
                 for i in rated
             },
         }
@@ -264,10 +268,6 @@ def form_data(scenario: dict, triggers: list[Trigger]) -> dict:
         if spec["choice"]:
             data[f"t_{trigger.pk}"] = spec["choice"]
     return data
-
-
-def visibility(spec: dict) -> str:
-    return spec["choice"] or ("hide" if spec["private"] else "show")
 
 
 def expect_refusal(scenario: dict) -> bool:
