@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS; see the README.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -103,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests in threads meet the locking of a file, as the app does, not that of a shared
+    # in-memory database, which fails at once instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/careerapp-test-{os.getpid()}.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
