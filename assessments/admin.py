@@ -9,26 +9,13 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import ValidationError
 
-from . import throttle
+from .forms import LogInForm
 from .models import UserSettings
 
 
-class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
-    def clean(self):
-        username = self.data.get("username", "")
-        pause = throttle.wait(self.request, username)
-        if pause is not None:
-            raise ValidationError(throttle.refusal(pause), code="throttled")
-        try:
-            cleaned_data = super().clean()
-        except ValidationError:
-            if self.get_user() is None:  # a wrong password, not a right one without staff status
-                throttle.failed(self.request, username)
-            raise
-        throttle.succeeded(self.request, self.get_user().get_username())
-        return cleaned_data
+class ThrottledAdminAuthenticationForm(LogInForm, AdminAuthenticationForm):
+    """The admin's log-in form, its password check counted by the app's throttle."""
 
 
 admin.site.login_form = ThrottledAdminAuthenticationForm

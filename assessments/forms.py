@@ -1,11 +1,11 @@
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.base_user import BaseUserManager
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.urls import reverse
 
-from . import mail
+from . import mail, throttle
 from .models import LEVELS, SCORES, Job, Trigger, UserSettings
 
 CHECKIN_FIELDS = ("wellbeing", "satisfaction", "energy", "hours", "notes", "talking_points")
@@ -79,10 +79,47 @@ def _address(value: str) -> str:
     return BaseUserManager.normalize_email(value.strip())
 
 
-class SignUpForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+class LogInForm(auth_forms.AuthenticationForm):
+    """Django's log-in form, its password check counted by the throttle."""
+
+    def clean(self):
+        attempt = throttle.attempt(self.request, self.data.get("username", ""))
+        try:
+            return super().clean()
+        finally:
+            if self.user_cache is not None:  # the right password, even if this user may not log in here
+                attempt.succeeded()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's password change, its check of the old password counted by the throttle."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        attempt = throttle.attempt(self.request, self.user.get_username())
+        password = super().clean_old_password()
+        attempt.succeeded()
+        return password
+
+
+class SignUpForm(auth_forms.UserCreationForm):
+    """Django's sign-up, counted per address: see the throttle for which tries count."""
+
+    class Meta(auth_forms.UserCreationForm.Meta):
         fields = ["username", "email"]
         help_texts = {"email": EMAIL_HELP}
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_username(self):
+        # Before the username is looked up, so a refusal says nothing about it.
+        self.attempt = throttle.sign_up(self.request)
+        return super().clean_username()
 
     def clean_email(self):
         return _address(self.cleaned_data["email"])
@@ -100,7 +137,7 @@ class EmailForm(forms.Form):
         return _address(self.cleaned_data["email"])
 
 
-class VerifiedPasswordResetForm(PasswordResetForm):
+class VerifiedPasswordResetForm(auth_forms.PasswordResetForm):
     """Django's password reset, sent only to a verified address and only a few times a day.
 
     The page says the same whatever the address, so it tells nobody who has an account.
@@ -153,12 +190,27 @@ class JobForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(label="Type your username to confirm")
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
-    def __init__(self, *args, username: str, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.username = username
+        self.request = request
+        self.user = request.user
 
     def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip() != self.username:
+        if self.cleaned_data["confirm"].strip() != self.user.get_username():
             raise forms.ValidationError("That isn’t your username, so nothing was deleted.")
         return self.cleaned_data["confirm"]
+
+    def clean_password(self):
+        attempt = throttle.attempt(self.request, self.user.get_username())
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(
+                "That isn’t your password, so nothing was deleted.", code="password_incorrect"
+            )
+        attempt.succeeded()
+        return self.cleaned_data["password"]

@@ -304,11 +304,14 @@ class SentEmail(models.Model):
         return f"Email sent at {self.at:%Y-%m-%d %H:%M}"
 
 
-class LoginFailure(models.Model):
-    """A failed log-in, kept for a short while to slow down password guessing."""
+class Attempt(models.Model):
+    """A try counted by the throttle (a log-in, a password check or a sign-up), kept for a while."""
 
-    key = models.CharField(max_length=64, db_index=True)  # a hash of username and address
+    key = models.CharField(max_length=64)  # a keyed hash: the table names no user and no address
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="attempt_key_at")]
+
     def __str__(self):
-        return f"Failed log-in at {self.at:%Y-%m-%d %H:%M}"
+        return f"Attempt at {self.at:%Y-%m-%d %H:%M}"

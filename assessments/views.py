@@ -2,7 +2,7 @@ from collections import Counter
 from datetime import date
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -25,6 +25,8 @@ from .forms import (
     DeleteAccountForm,
     EmailForm,
     JobForm,
+    LogInForm,
+    PasswordChangeForm,
     RemindersForm,
     SignUpForm,
     TriggerForm,
@@ -60,27 +62,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's log-in, refusing for a while after repeated failures."""
+    """Django's log-in, throttled; it gives the browser a device cookie (see throttle)."""
 
+    authentication_form = LogInForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        pause = throttle.wait(request, username)
-        if pause is not None:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, throttle.refusal(pause))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        throttle.failed(self.request, self.request.POST.get("username", ""))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        status = 429 if throttle.refused(form) else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
     def form_valid(self, form):
-        throttle.succeeded(self.request, form.get_user().get_username())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        throttle.remember_device(response, form.get_user())
+        return response
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's log-in (throttled by its form), giving a device cookie as the app's does."""
+    response = admin.site.login(request)
+    if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+        throttle.remember_device(response, request.user)
+    return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, throttled like a log-in."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        status = 429 if throttle.refused(form) else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 # What the browser kept of the person goes with them. Not "cookies": a cookie that must
@@ -104,7 +120,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return render(request, "registration/signup_closed.html", status=403)
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, request=request)
     if form.is_valid():
         with transaction.atomic():
             user = form.save()
@@ -113,7 +129,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         if user.email:
             _send_link(request)
         return redirect("checkin_current")
-    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+    if form.errors and "username" not in form.errors:
+        form.attempt.forget()  # a mistyped password makes no account and finds no name taken
+    status = 429 if throttle.refused(form) else 400 if form.errors else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
 RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
@@ -727,7 +746,7 @@ def backup_restore(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None, username=request.user.username)
+    form = DeleteAccountForm(request.POST or None, request=request)
     if form.is_valid():
         user = request.user
         logout(request)
@@ -735,8 +754,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your account and everything in it are deleted.")
         response = redirect("login")
         response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        # The device cookie vouched for an account that is gone.
+        response.delete_cookie(throttle.DEVICE_COOKIE, samesite="Lax")
         return response
-    return render(request, "account_delete.html", {"form": form}, status=400 if form.errors else 200)
+    status = 429 if throttle.refused(form) else 400 if form.errors else 200
+    return render(request, "account_delete.html", {"form": form}, status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS; see the README.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+
+# Behind a reverse proxy, the client is the address the outermost of TRUSTED_PROXY_COUNT
+# proxies put in X-Forwarded-For (the log-in throttle counts by it); else REMOTE_ADDR.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT counts the proxies in front of the app: 1 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests in threads meet the locking of a file, as the app does, not that of a shared
+    # in-memory database, which fails at once instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/careerapp-test-{os.getpid()}.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,7 +168,7 @@ if not (DEBUG or TESTING):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-    if env_bool("BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {

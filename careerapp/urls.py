@@ -2,13 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments.views import LoginView, LogoutView, PasswordResetConfirmView, PasswordResetView
+from assessments.views import (
+    LoginView,
+    LogoutView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    admin_login,
+)
 
 urlpatterns = [
     path("", include("assessments.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -32,6 +39,8 @@ urlpatterns = [
     ),
     # The admin's log-out empties the browser's cache and storage as the app's does.
     path("admin/logout/", LogoutView.as_view(next_page="admin:login")),
+    # Its log-in gives the browser a device cookie as the app's does.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

@@ -179,7 +179,7 @@ def test_changing_password_with_a_wrong_old_one_changes_nothing(owner_client, ow
         reverse("password_change"),
         {"old_password": "wrong-password", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Your old password was entered incorrectly." in response.text
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD)

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from assessments import throttle
-from assessments.models import CheckIn, Job, LoginFailure, Rating, Trigger
+from assessments.models import Attempt, CheckIn, Job, Rating, Trigger
 
 from .factories import PASSWORD
 from .test_authorization import SECRETS
@@ -216,11 +216,12 @@ def test_admin_and_app_log_in_share_one_count_of_failures(operator):
 
 
 def test_a_successful_admin_log_in_clears_earlier_failures(operator):
-    client = Client()
     for _ in range(throttle.LIMIT - 1):
-        admin_log_in(client, "operator", "wrong")
-    assert admin_log_in(client, "operator", PASSWORD).status_code == 302
-    assert LoginFailure.objects.count() == 0
+        admin_log_in(Client(), "operator", "wrong")
+    assert admin_log_in(Client(), "operator", PASSWORD).status_code == 302
+    for _ in range(throttle.LIMIT):
+        assert "Please enter the correct" in admin_log_in(Client(), "operator", "wrong").text
+    assert "Too many failed attempts." in admin_log_in(Client(), "operator", PASSWORD).text
 
 
 def test_the_right_password_without_staff_status_is_refused_but_not_counted_as_a_guess(owner):
@@ -229,5 +230,22 @@ def test_the_right_password_without_staff_status_is_refused_but_not_counted_as_a
         response = admin_log_in(client, "owner", PASSWORD)
         assert response.status_code == 200
         assert "_auth_user_id" not in client.session
-    assert LoginFailure.objects.count() == 0
+    assert Attempt.objects.count() == 0
     assert app_log_in(client, "owner", PASSWORD).status_code == 302
+
+
+def test_the_admin_log_in_gives_a_device_cookie_and_honours_it(operator):
+    browser = Client()
+    response = admin_log_in(browser, "operator", PASSWORD)
+    assert response.cookies[throttle.DEVICE_COOKIE]["httponly"] is True
+    browser.post("/admin/logout/")
+    for _ in range(throttle.LIMIT):
+        admin_log_in(Client(), "operator", "wrong")  # someone else, on the same address
+    assert "Too many failed attempts." in admin_log_in(Client(), "operator", PASSWORD).text
+    assert admin_log_in(browser, "operator", PASSWORD).status_code == 302
+    assert browser.session["_auth_user_id"] == str(operator.pk)
+
+
+def test_a_refused_admin_log_in_gives_no_device_cookie(owner):
+    response = admin_log_in(Client(), "owner", PASSWORD)  # the right password, but no staff status
+    assert throttle.DEVICE_COOKIE not in response.cookies

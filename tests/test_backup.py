@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from assessments import backup
 from assessments.models import CheckIn, Job, Rating, Trigger, UserSettings, add_months, this_month
 
-from .factories import make_checkin, make_trigger, make_user
+from .factories import PASSWORD, make_checkin, make_trigger, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -726,12 +726,14 @@ def test_the_delete_page_offers_the_backup_first(owner_client, full):
     assert f'<a href="{reverse("backup")}" download>Download backup</a>' in page
     assert page.index("Download backup") < page.index("Delete my account")
     assert "Type your username to confirm" in page
+    assert 'autocomplete="current-password"' in page
+    assert "Your password" in page
 
 
 @pytest.mark.parametrize("typed", ["other", "Owner", "", "owner2"])
 def test_deleting_with_the_wrong_username_deletes_nothing(owner_client, full, typed):
     before, sizes = snapshot(full), counts(full)
-    response = owner_client.post(reverse("account_delete"), {"confirm": typed})
+    response = owner_client.post(reverse("account_delete"), {"confirm": typed, "password": PASSWORD})
     assert response.status_code == 400
     assert get_user_model().objects.filter(pk=full.pk).exists()
     assert snapshot(full) == before
@@ -739,12 +741,12 @@ def test_deleting_with_the_wrong_username_deletes_nothing(owner_client, full, ty
     assert owner_client.get(reverse("settings")).status_code == 200  # still logged in
 
 
-def test_deleting_with_the_right_username_removes_all_of_the_user_and_logs_out(owner_client, full, other):
+def test_deleting_with_username_and_password_removes_all_of_the_user_and_logs_out(owner_client, full, other):
     fill(other, tag=" (theirs)")
     theirs, their_sizes = snapshot(other), counts(other)
     sizes = counts(full)
     assert all(sizes.values())
-    response = owner_client.post(reverse("account_delete"), {"confirm": "owner"})
+    response = owner_client.post(reverse("account_delete"), {"confirm": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("login")
     assert not get_user_model().objects.filter(username="owner").exists()
@@ -761,11 +763,22 @@ def test_deleting_with_the_right_username_removes_all_of_the_user_and_logs_out(o
     assert after.url.startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("password", ["wrong-password", ""])
+def test_deleting_without_the_right_password_deletes_nothing(owner_client, full, password):
+    before, sizes = snapshot(full), counts(full)
+    response = owner_client.post(reverse("account_delete"), {"confirm": "owner", "password": password})
+    assert response.status_code == 400
+    assert get_user_model().objects.filter(pk=full.pk).exists()
+    assert snapshot(full) == before
+    assert counts(full) == sizes
+    assert owner_client.get(reverse("settings")).status_code == 200
+
+
 def test_deleting_the_account_anonymously_asks_to_log_in_and_deletes_nothing(client, full):
     sizes = counts(full)
     for response in (
         client.get(reverse("account_delete")),
-        client.post(reverse("account_delete"), {"confirm": "owner"}),
+        client.post(reverse("account_delete"), {"confirm": "owner", "password": PASSWORD}),
     ):
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -775,7 +788,7 @@ def test_deleting_the_account_anonymously_asks_to_log_in_and_deletes_nothing(cli
 
 def test_another_user_cannot_delete_the_owner_by_typing_the_owners_name(other_client, full, other):
     sizes = counts(full)
-    response = other_client.post(reverse("account_delete"), {"confirm": "owner"})
+    response = other_client.post(reverse("account_delete"), {"confirm": "owner", "password": PASSWORD})
     assert response.status_code == 400
     assert counts(full) == sizes
     assert get_user_model().objects.filter(pk=other.pk).exists()

@@ -97,7 +97,7 @@ def test_logging_in_or_a_refused_log_out_clears_nothing(client, owner):
 
 
 def test_deleting_the_account_empties_the_browsers_cache_and_storage(owner_client):
-    response = owner_client.post(reverse("account_delete"), {"confirm": "owner"})
+    response = owner_client.post(reverse("account_delete"), {"confirm": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == CLEAR_SITE_DATA
 
