@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_email_verification'),
+        ('assessments', '0007_private_triggers_hidden_in_exports'),
     ]
 
     operations = [
