@@ -5,4 +5,4 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from . import checks  # noqa: F401

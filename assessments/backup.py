@@ -9,15 +9,23 @@ import json
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from .models import CheckIn, Job, Rating, Trigger, UserSettings, this_month
+from .models import ANSWER_FIELDS, CheckIn, Job, Rating, Trigger, UserSettings, this_month
 
 SCHEMA, VERSION = "careerapp-backup", 1
 MAX_BYTES = 5 * 1024 * 1024
-SETTINGS = ("turn_up_level", "together_count", "sustained_months", "tenure_years")
-SCORES = ("wellbeing", "satisfaction", "energy", "hours")
+# Every setting its owner edits. The export choices follow their own rule (see _replace);
+# the verified address, the calendar secret and the month last reminded belong to this
+# server, not to a file (they are not editable).
+SETTINGS = [
+    field.name
+    for field in UserSettings._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name not in ("user", "export_choices")
+]
+# Backups written before these settings existed lack them: the account keeps its own.
+ADDED_LATER = {"due_day", "reminders"}
 
 
 class RestoreError(Exception):
@@ -25,7 +33,7 @@ class RestoreError(Exception):
 
 
 def dump(user) -> dict:
-    prefs = UserSettings.of(user)
+    user_settings = UserSettings.of(user)
     triggers = list(Trigger.objects.filter(user=user))
     checkins = list(CheckIn.objects.filter(user=user).order_by("month").prefetch_related("ratings"))
     return {
@@ -34,8 +42,8 @@ def dump(user) -> dict:
         "exported": timezone.now().isoformat(),
         "username": user.username,
         "settings": {
-            **{name: getattr(prefs, name) for name in SETTINGS},
-            "export_choices": prefs.export_choices,
+            **{name: getattr(user_settings, name) for name in SETTINGS},
+            "export_choices": user_settings.export_choices,
         },
         "triggers": [
             {
@@ -53,9 +61,7 @@ def dump(user) -> dict:
         "checkins": [
             {
                 "month": f"{c.month:%Y-%m}",
-                **{name: getattr(c, name) for name in SCORES},
-                "notes": c.notes,
-                "talking_points": c.talking_points,
+                **{name: getattr(c, name) for name in ANSWER_FIELDS},
                 "backfilled": c.backfilled,
                 "created": c.created.isoformat(),
                 "ratings": [
@@ -77,9 +83,16 @@ def dump(user) -> dict:
     }
 
 
+def load(file) -> dict:
+    """The backup in a binary file, read no further than a backup can be long."""
+    return parse(file.read(MAX_BYTES + 1))
+
+
 def parse(raw: bytes) -> dict:
     if len(raw) > MAX_BYTES:
-        raise RestoreError("The file is larger than 5 MB, so it can’t be a backup from careerapp.")
+        raise RestoreError(
+            f"The file is larger than {MAX_BYTES // 2**20} MB, so it can’t be a backup from careerapp."
+        )
     try:
         text = raw.decode("utf-8")
         data = json.loads(text)
@@ -149,6 +162,18 @@ def _checked(obj, where: str, exclude: list[str]):
     return obj
 
 
+def _answer(item: dict, name: str, where: str):
+    field = CheckIn._meta.get_field(name)
+    if isinstance(field, models.TextField):
+        return _text(item, name, where, field.max_length)
+    return _field(item, name, int, where, optional=True)
+
+
+def _setting(settings: dict, name: str):
+    kind = bool if isinstance(UserSettings._meta.get_field(name), models.BooleanField) else int
+    return _field(settings, name, kind, "Settings", optional=name in ADDED_LATER)
+
+
 def _list(data: dict, name: str) -> list:
     value = data.get(name)
     if not isinstance(value, list):
@@ -161,8 +186,9 @@ def read(user, data: dict):
     settings = data.get("settings")
     if not isinstance(settings, dict):
         raise RestoreError("The backup has no settings.")
-    prefs = UserSettings(user=user, **{name: _field(settings, name, int, "Settings") for name in SETTINGS})
-    _checked(prefs, "Settings", ["user", "export_choices"])
+    values = {name: _setting(settings, name) for name in SETTINGS}
+    values = {name: value for name, value in values.items() if value is not None}
+    _checked(UserSettings(user=user, **values), "Settings", ["user", "export_choices"])
     choices = settings.get("export_choices") or {}
     if not isinstance(choices, dict):
         raise RestoreError("Settings: the export choices should be an object.")
@@ -177,7 +203,7 @@ def read(user, data: dict):
             Trigger(
                 user=user,
                 title=_field(item, "title", str, where),
-                description=_text(item, "description", where, 2000),
+                description=_text(item, "description", where, Trigger.description.field.max_length),
                 theme=_field(item, "theme", str, where),
                 private=_field(item, "private", bool, where),
                 position=_field(item, "position", int, where),
@@ -200,9 +226,7 @@ def read(user, data: dict):
         checkin = CheckIn(
             user=user,
             month=month,
-            **{name: _field(item, name, int, where, optional=True) for name in SCORES},
-            notes=_text(item, "notes", where, 10000),
-            talking_points=_text(item, "talking_points", where, 10000),
+            **{name: _answer(item, name, where) for name in ANSWER_FIELDS},
             backfilled=_field(item, "backfilled", bool, where),
             created=_created(item, where),
         )
@@ -218,7 +242,8 @@ def read(user, data: dict):
             ratings.append(
                 _checked(
                     Rating(
-                        level=_field(rating, "level", int, where), note=_text(rating, "note", where, 2000)
+                        level=_field(rating, "level", int, where),
+                        note=_text(rating, "note", where, Rating.note.field.max_length),
                     ),
                     where,
                     ["checkin", "trigger"],
@@ -240,20 +265,20 @@ def read(user, data: dict):
         if job.end and job.end < job.start:
             raise RestoreError(f"{where}: it ends before it starts.")
         jobs.append(_checked(job, where, ["user"]))
-    return prefs, choices, triggers, checkins, jobs
+    return values, choices, triggers, checkins, jobs
 
 
 def restore(user, data: dict) -> None:
     """Replace everything of `user` with the backup's content, or change nothing."""
-    prefs, choices, triggers, checkins, jobs = read(user, data)
+    values, choices, triggers, checkins, jobs = read(user, data)
     try:
-        _replace(user, prefs, choices, triggers, checkins, jobs)
+        _replace(user, values, choices, triggers, checkins, jobs)
     except DatabaseError:  # a rule the checks above missed; the database still holds
         raise RestoreError("The backup breaks one of careerapp’s rules, so nothing was restored.") from None
 
 
 @transaction.atomic
-def _replace(user, prefs, choices, triggers, checkins, jobs) -> None:
+def _replace(user, settings: dict, choices, triggers, checkins, jobs) -> None:
     CheckIn.objects.filter(user=user).delete()  # with their ratings
     Trigger.objects.filter(user=user).delete()
     Job.objects.filter(user=user).delete()
@@ -278,5 +303,5 @@ def _replace(user, prefs, choices, triggers, checkins, jobs) -> None:
     }
     UserSettings.objects.update_or_create(
         user=user,
-        defaults={**{name: getattr(prefs, name) for name in SETTINGS}, "export_choices": export_choices},
+        defaults={**settings, "export_choices": export_choices},
     )

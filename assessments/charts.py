@@ -10,9 +10,15 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 from django.utils.html import escape
 
-from .models import LEVEL_NAMES, CheckIn, Job, next_month
+from .forms import CheckInForm
+from .models import SCORE_FIELDS, CheckIn, Job, Level, next_month
 
-LEVEL_COLOURS = {0: "#9aa5b1", 1: "#56B4E9", 2: "#E69F00", 3: "#D55E00"}
+LEVEL_COLOURS = {
+    Level.NOT_PRESENT: "#9aa5b1",
+    Level.FAINT: "#56B4E9",
+    Level.CLEAR: "#E69F00",
+    Level.STRONG: "#D55E00",
+}
 LINE_COLOURS = {"wellbeing": "#009E73", "satisfaction": "#0072B2", "energy": "#CC79A7"}
 MARGIN = {"l": 40, "r": 20, "t": 30, "b": 40}
 
@@ -39,15 +45,17 @@ def _trigger_axis(triggers: list, length: int) -> dict:
     }
 
 
-def together(series: list[tuple[date, CheckIn | None]], *, threshold: int, together_at: int, jobs: list[Job]):
+def together(
+    series: list[tuple[date, CheckIn | None]], *, turn_up_level: int, together_count: int, jobs: list[Job]
+):
     """Triggers turning up per month, stacked by level, with the together line and job changes."""
     months = [month for month, _ in series]
-    levels = range(threshold, 4)
+    levels = [level for level in Level if level >= turn_up_level]
     traces = [
         go.Bar(
-            name=LEVEL_NAMES[level],
+            name=level.label,
             marker_color=LEVEL_COLOURS[level],
-            hovertemplate=f"%{{x|%b %Y}}: %{{y}} {LEVEL_NAMES[level]}<extra></extra>",
+            hovertemplate=f"%{{x|%b %Y}}: %{{y}} {level.label}<extra></extra>",
         )
         for level in levels
     ]
@@ -61,8 +69,8 @@ def together(series: list[tuple[date, CheckIn | None]], *, threshold: int, toget
             "xref": "paper",
             "x0": 0,
             "x1": 1,
-            "y0": together_at,
-            "y1": together_at,
+            "y0": together_count,
+            "y1": together_count,
             "line": {"dash": "dash", "width": 2, "color": "#D55E00"},
         },
     ]
@@ -70,10 +78,10 @@ def together(series: list[tuple[date, CheckIn | None]], *, threshold: int, toget
         {
             "xref": "paper",
             "x": 0,
-            "y": together_at,
+            "y": together_count,
             "yanchor": "bottom",
             "xanchor": "left",
-            "text": f"together: {together_at}",
+            "text": f"together: {together_count}",
             "showarrow": False,
         },
     ]
@@ -126,16 +134,16 @@ def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tu
         rated = [cells.get((trigger.pk, m)) for m in months]
         z.append([cell and cell[0] for cell in rated])
         text.append([_hover(title, label, cell) for label, cell in zip(labels, rated, strict=True)])
-    scale = []
-    for level in range(4):
-        scale += [[level / 4, LEVEL_COLOURS[level]], [(level + 1) / 4, LEVEL_COLOURS[level]]]
+    scale, bands = [], len(Level)  # one solid band of colour per level
+    for level in Level:
+        scale += [[level / bands, LEVEL_COLOURS[level]], [(level + 1) / bands, LEVEL_COLOURS[level]]]
     return _figure(
         [
             go.Heatmap(
                 y=list(range(len(triggers))),
                 hovertemplate="%{text}<extra></extra>",
-                zmin=-0.5,
-                zmax=3.5,
+                zmin=Level.NOT_PRESENT - 0.5,
+                zmax=Level.STRONG + 0.5,
                 colorscale=scale,
                 xgap=1,
                 ygap=1,
@@ -157,7 +165,7 @@ def _hover(title: str, month: str, cell: tuple[int, str] | None) -> str:
         return f"{title}<br>{month}: not rated"
     level, note = cell
     # No <b> or <i>: plotly.js draws those with a style attribute, which the CSP refuses.
-    text = f"{title}<br>{month}: {LEVEL_NAMES[level]}"
+    text = f"{title}<br>{month}: {Level(level).label}"
     return f"{text}<br>{_short(note, 120)}" if note else text
 
 
@@ -196,17 +204,17 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
     months = [month for month, _ in series]
     traces = [
         go.Scatter(
-            name=label,
+            name=CheckInForm.base_fields[field].label,
             mode="lines+markers",
             connectgaps=False,
             line={"color": LINE_COLOURS[field], "dash": dash},
             marker={"symbol": symbol, "size": 8},
-            hovertemplate=f"%{{x|%b %Y}}: {label} %{{y}}<extra></extra>",
+            hovertemplate=f"%{{x|%b %Y}}: {CheckInForm.base_fields[field].label} %{{y}}<extra></extra>",
         )
-        for field, label, dash, symbol in (
-            ("wellbeing", "Wellbeing", "solid", "circle"),
-            ("satisfaction", "Job satisfaction", "dash", "square"),
-            ("energy", "Energy", "dot", "diamond"),
+        for field, dash, symbol in (
+            ("wellbeing", "solid", "circle"),
+            ("satisfaction", "dash", "square"),
+            ("energy", "dot", "diamond"),
         )
     ]
     traces.append(
@@ -219,7 +227,7 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
     )
     columns = [
         {"x": months, "y": [getattr(c, field) if c else None for _, c in series]}
-        for field in ("wellbeing", "satisfaction", "energy", "hours")
+        for field in (*SCORE_FIELDS, "hours")
     ]
     return _figure(
         traces,

@@ -1,8 +1,10 @@
-"""The checklist every new account starts with, in the words of the document it came from."""
-
-from django.db import transaction
+"""The checklist every new account starts with, in the words of the document it came from,
+and the themes offered for new triggers."""
 
 from .models import Trigger
+
+# Offered when adding or editing a trigger; any other theme may be typed.
+THEMES = ["Leadership", "Team", "Manager", "Role & growth", "Culture", "Ethics"]
 
 # (title, theme, private)
 DEFAULT_TRIGGERS = [
@@ -48,7 +50,6 @@ DEFAULT_TRIGGERS = [
 ]
 
 
-@transaction.atomic
 def add_default_checklist(user) -> None:
     Trigger.objects.bulk_create(
         Trigger(user=user, title=title, theme=theme, private=private, position=position)

@@ -17,12 +17,12 @@ from datetime import date
 from django import forms
 from django.template.loader import render_to_string
 
-from .models import LEVEL_NAMES, CheckIn, Rating, Trigger, UserSettings, add_months, this_month
+from .models import SCORE_FIELDS, CheckIn, Level, Rating, Trigger, UserSettings, add_months, this_month
 
 SHOW, THEME, HIDE = "show", "theme", "hide"
 VISIBILITY = [(SHOW, "Show"), (THEME, "Theme only"), (HIDE, "Hide")]
 INCLUDES = {"talking_points": True, "notes": False, "scores": True}
-SCORES = ["wellbeing", "satisfaction", "energy", "hours"]
+SCORES = [*SCORE_FIELDS, "hours"]
 CHANGE = 0.5  # how far a mean level must move to count as worse or better
 # A theme's count says which trigger turned up unless at least this many share it.
 THEME_ONLY_AT_LEAST = 2
@@ -113,9 +113,11 @@ def saved_choices(user, triggers: list[Trigger]) -> dict:
 
 def remember(user, choices: dict) -> None:
     """Keep the visibility and includes (not the period) for next time."""
-    prefs = UserSettings.of(user)
-    prefs.export_choices = {key: value for key, value in choices.items() if key not in ("start", "end")}
-    prefs.save(update_fields=["export_choices"])
+    user_settings = UserSettings.of(user)
+    user_settings.export_choices = {
+        key: value for key, value in choices.items() if key not in ("start", "end")
+    }
+    user_settings.save(update_fields=["export_choices"])
 
 
 @dataclass
@@ -126,7 +128,7 @@ class Line:
 
     @property
     def level_name(self) -> str:
-        return LEVEL_NAMES[self.level]
+        return Level(self.level).label
 
 
 @dataclass
@@ -168,7 +170,7 @@ class Export:
     together_now: int | None
     together_before: int | None
     changes: dict[str, list[str]]
-    threshold: int
+    turn_up_level: int
 
     @property
     def unchanged(self) -> bool:
@@ -183,7 +185,7 @@ def build(user, choices: dict) -> Export:
     start, end = choices["start"], choices["end"]
     length = (end.year - start.year) * 12 + end.month - start.month + 1
     before_start, before_end = add_months(start, -length), add_months(start, -1)
-    threshold = UserSettings.of(user).turn_up_level
+    turn_up_level = UserSettings.of(user).turn_up_level
     chosen = choices["visibility"]
     triggers = list(Trigger.objects.filter(user=user))
     # A trigger added since the choices were made gets the default: private ones hidden.
@@ -212,14 +214,14 @@ def build(user, choices: dict) -> Export:
     for checkin_id, trigger_id, level, note in ratings:
         month = months[checkin_id]
         now = month.month >= start
-        month.turning_up += level >= threshold
+        month.turning_up += level >= turn_up_level
         if trigger_id in shown:
             levels[trigger_id][now].append(level)
             month.lines.append(Line(shown[trigger_id].title, level, note if choices["notes"] else ""))
         else:
             theme = themed[trigger_id]
             rated[checkin_id, theme].add(trigger_id)
-            if level >= threshold:
+            if level >= turn_up_level:
                 up[now][theme].add(trigger_id)
                 counts[checkin_id][theme] += 1
 
@@ -255,8 +257,8 @@ def build(user, choices: dict) -> Export:
         months=list(reversed(now)),
         together_now=now[-1].turning_up if now else None,
         together_before=before[-1].turning_up if before else None,
-        changes=_changes(levels, shown, threshold, up, compared & rated_now),
-        threshold=threshold,
+        changes=_changes(levels, shown, turn_up_level, up, compared & rated_now),
+        turn_up_level=turn_up_level,
     )
 
 
@@ -281,12 +283,12 @@ def _turning_up(theme: str, n: int) -> str:
     return f"{theme}: {n or 'no'} trigger{'' if n == 1 else 's'} turning up"
 
 
-def _changes(levels, shown, threshold, up, themes) -> dict[str, list[str]]:
+def _changes(levels, shown, turn_up_level, up, themes) -> dict[str, list[str]]:
     """Shown triggers by title; "theme only" ones as their theme's count, never one by one."""
     changes = {"new": [], "worse": [], "better": [], "resolved": []}
     for trigger_id, (before, now) in levels.items():
-        up_now = bool(now) and max(now) >= threshold
-        up_before = bool(before) and max(before) >= threshold
+        up_now = bool(now) and max(now) >= turn_up_level
+        up_before = bool(before) and max(before) >= turn_up_level
         title = shown[trigger_id].title
         if up_now and not up_before:
             changes["new"].append(title)

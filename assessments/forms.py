@@ -3,17 +3,50 @@ import re
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.base_user import BaseUserManager
+from django.forms import BoundField
 from django.urls import reverse
 
 from . import mail, throttle
-from .models import LEVELS, SCORES, Job, Trigger, UserSettings
+from .defaults import THEMES
+from .models import ANSWER_FIELDS, SCORE_FIELDS, CheckIn, Job, Level, Rating, Score, Trigger, UserSettings
 
-CHECKIN_FIELDS = ("wellbeing", "satisfaction", "energy", "hours", "notes", "talking_points")
 TRIGGER_KEY = re.compile(r"^(level|note)_(\d+)$")
 
 
-def _score(label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, choices=SCORES, coerce=int, required=False, empty_value=None)
+class AnswerField(BoundField):
+    """One answer on the check-in page."""
+
+    @property
+    def aria_describedby(self):
+        return None  # the page writes each hint into the label, or describes the fieldset with it
+
+    def value(self):
+        # A refused form shows what was sent, and what is stored for the answers it didn't send.
+        if self.form.is_bound and self.html_name not in self.form.data:
+            return self.field.prepare_value(self.initial)
+        return super().value()
+
+
+def _choice(label: str, choices, hint: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=hint,
+        choices=choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+
+def _text(label: str, hint: str, stored_in, rows: int) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=stored_in.field.max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
 
 
 class CheckInForm(forms.Form):
@@ -23,27 +56,33 @@ class CheckInForm(forms.Form):
     answers present in the data are saved, so both go through the same form.
     """
 
-    wellbeing = _score("Wellbeing")
-    satisfaction = _score("Job satisfaction")
-    energy = _score("Energy")
-    hours = forms.IntegerField(label="Typical weekly hours", min_value=0, max_value=100, required=False)
-    notes = forms.CharField(label="Private notes", max_length=10000, required=False)
-    talking_points = forms.CharField(label="Talking points for the 1:1", max_length=10000, required=False)
+    bound_field_class = AnswerField
+
+    wellbeing = _choice("Wellbeing", Score, "Your mental health and happiness — they come first.")
+    satisfaction = _choice("Job satisfaction", Score, "How satisfied you are with the job.")
+    energy = _choice("Energy", Score, "How much of your work energized you.")
+    hours = forms.IntegerField(
+        label="Typical weekly hours",
+        help_text="(optional)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    notes = _text("Private notes", "(never in an export)", CheckIn.notes, rows=3)
+    talking_points = _text("Talking points for the 1:1", "", CheckIn.talking_points, rows=3)
 
     def __init__(self, *args, triggers, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="%s", **kwargs)
         self.triggers = triggers
         for trigger in triggers:
-            if (
-                self.is_bound
-                and f"level_{trigger.pk}" not in self.data
-                and f"note_{trigger.pk}" not in self.data
-            ):
-                continue  # an autosave sends one answer: fields for the rest would only cost time
-            self.fields[f"level_{trigger.pk}"] = forms.TypedChoiceField(
-                label=trigger.title, choices=LEVELS, coerce=int, required=False, empty_value=None
-            )
-            self.fields[f"note_{trigger.pk}"] = forms.CharField(label="Note", max_length=2000, required=False)
+            # An autosave sends one answer: fields for the rest would only cost time.
+            if not self.is_bound or f"level_{trigger.pk}" in self.data or f"note_{trigger.pk}" in self.data:
+                self._add_fields(trigger)
+
+    def _add_fields(self, trigger: Trigger) -> None:
+        self.fields[f"level_{trigger.pk}"] = _choice(trigger.title, Level)
+        self.fields[f"note_{trigger.pk}"] = _text("Note", "(optional: what happened?)", Rating.note, rows=1)
 
     def clean(self):
         unknown = [key for key in self.data if TRIGGER_KEY.match(key) and key not in self.fields]
@@ -57,6 +96,29 @@ class CheckInForm(forms.Form):
         """The cleaned answers that were actually sent."""
         return {name: value for name, value in self.cleaned_data.items() if name in self.data}
 
+    def show(self, checkin: CheckIn | None) -> None:
+        """Show `checkin`'s stored answers wherever the data holds none."""
+        self.initial = {}
+        if checkin is not None:
+            self.initial = {name: getattr(checkin, name) for name in ANSWER_FIELDS}
+            for rating in checkin.ratings.all():
+                self.initial[f"level_{rating.trigger_id}"] = rating.level
+                self.initial[f"note_{rating.trigger_id}"] = rating.note
+
+    def score_fields(self) -> list[BoundField]:
+        return [self[name] for name in SCORE_FIELDS]
+
+    def other_fields(self) -> list[BoundField]:
+        """Hours, private notes and talking points."""
+        return [self[name] for name in ANSWER_FIELDS if name not in SCORE_FIELDS]
+
+    def trigger_fields(self) -> list[tuple[Trigger, BoundField, BoundField]]:
+        """Each trigger with its level and note."""
+        for trigger in self.triggers:
+            if f"level_{trigger.pk}" not in self.fields:  # a refused form that sent only some
+                self._add_fields(trigger)
+        return [(t, self[f"level_{t.pk}"], self[f"note_{t.pk}"]) for t in self.triggers]
+
 
 class TriggerForm(forms.ModelForm):
     class Meta:
@@ -66,7 +128,7 @@ class TriggerForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "theme": forms.TextInput(attrs={"list": "themes"}),
         }
-        help_texts = {"theme": "For example Leadership, Team, Manager, Role & growth or Ethics."}
+        help_texts = {"theme": f"For example {', '.join(THEMES[:-1])} or {THEMES[-1]}."}
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
@@ -159,7 +221,7 @@ class VerifiedPasswordResetForm(auth_forms.PasswordResetForm):
         mail.record(context["user"], to_email)
 
 
-class UserSettingsForm(forms.ModelForm):
+class ThresholdsForm(forms.ModelForm):
     class Meta:
         model = UserSettings
         fields = ["turn_up_level", "together_count", "sustained_months", "tenure_years"]

@@ -109,14 +109,14 @@ def change_address(*, user, address: str) -> bool:
     A new address is unverified: reminders stop until it is verified, and the previous
     one is free for another account. Changing only the letters' case keeps it verified.
     """
-    prefs = UserSettings.of(user)
+    user_settings = UserSettings.of(user)
     if address == user.email:
         return False
-    same = bool(address) and address.lower() == user.email.lower() and prefs.verifies(user.email)
+    same = bool(address) and address.lower() == user.email.lower() and user_settings.verifies(user.email)
     user.email = address
     user.save(update_fields=["email"])
-    prefs.verified_email = address if same else None
-    prefs.save(update_fields=["verified_email"])
+    user_settings.verified_email = address if same else None
+    user_settings.save(update_fields=["verified_email"])
     return bool(address) and not same
 
 

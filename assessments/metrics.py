@@ -10,32 +10,32 @@ from datetime import date
 from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from .models import TURNS_UP_AT, CheckIn, Rating, UserSettings, next_month, previous_month
+from .models import CheckIn, Level, Rating, UserSettings, next_month, previous_month
 
 RECENT, BEFORE = 3, 12  # check-ins compared to find rising triggers
 RISE = 1.0  # how much higher the recent mean level must be
 
 
-def with_counts(checkins: QuerySet[CheckIn], threshold: int) -> QuerySet[CheckIn]:
+def with_counts(checkins: QuerySet[CheckIn], turn_up_level: int) -> QuerySet[CheckIn]:
     """Annotate each check-in with how many triggers were rated, turned up and were strong,
     and how many were rated at each level. Newest first (aggregating drops the model's ordering)."""
     return checkins.order_by("-month").annotate(
         rated=Count("ratings"),
-        turning_up=Count("ratings", filter=Q(ratings__level__gte=threshold)),
-        strong=Count("ratings", filter=Q(ratings__level=3)),
-        **{f"at_level_{n}": Count("ratings", filter=Q(ratings__level=n)) for n in range(4)},
+        turning_up=Count("ratings", filter=Q(ratings__level__gte=turn_up_level)),
+        strong=Count("ratings", filter=Q(ratings__level=Level.STRONG)),
+        **{f"at_level_{level}": Count("ratings", filter=Q(ratings__level=level)) for level in Level},
     )
 
 
-def turning_up(checkin: CheckIn | None, threshold: int | None = None) -> int:
-    """How many ratings of the check-in are at or above `threshold`, by default its
-    owner's turn-up level (read in the same query)."""
+def turning_up(checkin: CheckIn | None, turn_up_level: int | None = None) -> int:
+    """How many ratings of the check-in are at or above `turn_up_level`, by default its
+    owner's (read in the same query)."""
     if checkin is None:
         return 0
-    if threshold is None:
+    if turn_up_level is None:
         owners = UserSettings.objects.filter(user=OuterRef("checkin__user")).values("turn_up_level")[:1]
-        threshold = Coalesce(Subquery(owners), TURNS_UP_AT)
-    return checkin.ratings.filter(level__gte=threshold).count()
+        turn_up_level = Coalesce(Subquery(owners), UserSettings.turn_up_level.field.default)
+    return checkin.ratings.filter(level__gte=turn_up_level).count()
 
 
 def describe_turning_up(count: int) -> str:
@@ -58,12 +58,12 @@ def monthly(checkins: list[CheckIn], since: date, until: date) -> list[tuple[dat
     return [(month, by_month.get(month)) for month in months_between(since, until)]
 
 
-def sustained_run(checkins: list[CheckIn], together: int) -> int:
+def sustained_run(checkins: list[CheckIn], together_count: int) -> int:
     """How many consecutive calendar months, ending with the latest check-in, had at least
-    `together` triggers turning up. A missed month breaks the run."""
+    `together_count` triggers turning up. A missed month breaks the run."""
     run, expected = 0, None
     for checkin in sorted(checkins, key=lambda c: c.month, reverse=True):
-        if checkin.turning_up < together or (expected and checkin.month != expected):
+        if checkin.turning_up < together_count or (expected and checkin.month != expected):
             break
         run, expected = run + 1, previous_month(checkin.month)
     return run
@@ -100,7 +100,7 @@ class Rising:
     newly: bool  # turns up now and did not before
 
 
-def rising(checkins: list[CheckIn], threshold: int) -> list[Rising]:
+def rising(checkins: list[CheckIn], turn_up_level: int) -> list[Rising]:
     """Triggers whose mean level over the last 3 check-ins is at least 1.0 above their mean
     over the 12 check-ins before them, or that newly turn up."""
     ordered = sorted(checkins, key=lambda c: c.month, reverse=True)
@@ -122,7 +122,7 @@ def rising(checkins: list[CheckIn], threshold: int) -> list[Rising]:
         now, then = periods.get(True), periods.get(False)
         if now is None:
             continue
-        newly = now["top"] >= threshold and (then is None or then["top"] < threshold)
+        newly = now["top"] >= turn_up_level and (then is None or then["top"] < turn_up_level)
         # Rounded: means like 7/3 and 4/3 differ by a hair under 1.0 in floating point.
         risen = then is not None and round(now["mean"] - then["mean"], 9) >= RISE
         if newly or risen:
@@ -130,14 +130,14 @@ def rising(checkins: list[CheckIn], threshold: int) -> list[Rising]:
     return sorted(found, key=lambda r: (r.before or 0) - r.after)
 
 
-def co_occurrence(user, since: date, threshold: int) -> dict[tuple[int, int], int]:
+def co_occurrence(user, since: date, turn_up_level: int) -> dict[tuple[int, int], int]:
     """{(i, j): in how many check-ins since `since` triggers i and j both turned up}, i < j."""
     rows = (
         Rating.objects.filter(
             checkin__user=user,
             checkin__month__gte=since,
-            level__gte=threshold,
-            checkin__ratings__level__gte=threshold,
+            level__gte=turn_up_level,
+            checkin__ratings__level__gte=turn_up_level,
             checkin__ratings__trigger__gt=F("trigger"),
         )
         .values_list("trigger_id", "checkin__ratings__trigger")

@@ -8,10 +8,29 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-LEVELS = [(0, "Not present"), (1, "Faint"), (2, "Clear"), (3, "Strong")]
-LEVEL_NAMES = dict(LEVELS)
-SCORES = [(n, str(n)) for n in range(1, 6)]
-TURNS_UP_AT = 2  # a rating at this level or above counts as "turning up"
+
+class Level(models.IntegerChoices):
+    """How present a trigger was in a month. Not rated is no rating at all, never 0."""
+
+    NOT_PRESENT = 0, "Not present"
+    FAINT = 1, "Faint"
+    CLEAR = 2, "Clear"
+    STRONG = 3, "Strong"
+
+
+class Score(models.IntegerChoices):
+    """Wellbeing, satisfaction and energy: 1 is low, 5 is high."""
+
+    ONE = 1, "1"
+    TWO = 2, "2"
+    THREE = 3, "3"
+    FOUR = 4, "4"
+    FIVE = 5, "5"
+
+
+# A check-in's answers besides its ratings, in the order the check-in page asks for them.
+SCORE_FIELDS = ("wellbeing", "satisfaction", "energy")
+ANSWER_FIELDS = (*SCORE_FIELDS, "hours", "notes", "talking_points")
 
 
 def month_start(day: date) -> date:
@@ -110,9 +129,9 @@ class CheckIn(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
     month = models.DateField()
-    wellbeing = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
-    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
-    energy = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
+    wellbeing = models.PositiveSmallIntegerField(null=True, blank=True, choices=Score)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, choices=Score)
+    energy = models.PositiveSmallIntegerField(null=True, blank=True, choices=Score)
     hours = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     notes = models.TextField(blank=True, max_length=10000)
     talking_points = models.TextField(blank=True, max_length=10000)
@@ -128,10 +147,10 @@ class CheckIn(models.Model):
             models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=100), name="checkin_hours_0_100"),
             *(
                 models.CheckConstraint(
-                    condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+                    condition=Q(**{f"{field}__gte": Score.ONE, f"{field}__lte": Score.FIVE}),
                     name=f"checkin_{field}_1_5",
                 )
-                for field in ("wellbeing", "satisfaction", "energy")
+                for field in SCORE_FIELDS
             ),
         ]
 
@@ -149,13 +168,15 @@ class Rating(models.Model):
     # RESTRICT: a rated trigger can be retired, never deleted on its own; deleting the
     # whole account still takes its ratings along with its check-ins.
     trigger = models.ForeignKey(Trigger, on_delete=models.RESTRICT, related_name="ratings")
-    level = models.PositiveSmallIntegerField(choices=LEVELS)
+    level = models.PositiveSmallIntegerField(choices=Level)
     note = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["checkin", "trigger"], name="one_rating_per_trigger"),
-            models.CheckConstraint(condition=Q(level__gte=0, level__lte=3), name="rating_level_0_3"),
+            models.CheckConstraint(
+                condition=Q(level__gte=Level.NOT_PRESENT, level__lte=Level.STRONG), name="rating_level_0_3"
+            ),
         ]
 
     def __str__(self):
@@ -170,8 +191,8 @@ class UserSettings(models.Model):
     )
     turn_up_level = models.PositiveSmallIntegerField(
         "A trigger turns up at",
-        default=TURNS_UP_AT,
-        choices=LEVELS[1:],
+        default=Level.CLEAR,
+        choices=Level.choices[1:],  # "Not present" never turns up
         help_text="The level from which a rating counts as turning up.",
     )
     together_count = models.PositiveSmallIntegerField(
@@ -215,7 +236,8 @@ class UserSettings(models.Model):
         verbose_name_plural = "user settings"
         constraints = [
             models.CheckConstraint(
-                condition=Q(turn_up_level__gte=1, turn_up_level__lte=3), name="settings_turn_up_1_3"
+                condition=Q(turn_up_level__gte=Level.FAINT, turn_up_level__lte=Level.STRONG),
+                name="settings_turn_up_1_3",
             ),
             models.CheckConstraint(
                 condition=Q(together_count__gte=1, together_count__lte=50),
@@ -266,12 +288,20 @@ class UserSettings(models.Model):
         return self.calendar_token
 
 
+class JobQuerySet(models.QuerySet):
+    def current(self, day: date) -> "Job | None":
+        """The job held on `day` (the latest started, should two overlap)."""
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day).first()
+
+
 class Job(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     employer = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Leave empty for your current job.")
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start", "-id"]
@@ -289,6 +319,12 @@ class Job(models.Model):
     def contains(self, month: date) -> bool:
         """Whether any day of `month` falls within this job."""
         return self.start < next_month(month) and (self.end is None or self.end >= month)
+
+    def tenure(self, day: date) -> tuple[int, int]:
+        """Whole years and months in this job on `day`."""
+        start = self.start
+        months = (day.year - start.year) * 12 + day.month - start.month - (day.day < start.day)
+        return divmod(months, 12)
 
 
 class SentEmail(models.Model):

@@ -30,9 +30,9 @@ def _fold(line: str) -> str:
     return "\r\n ".join(part.decode() for part in parts)
 
 
-def calendar(prefs: UserSettings, checkin_url: str) -> str:
+def calendar(user_settings: UserSettings, checkin_url: str) -> str:
     """One all-day event on the due day of every month, and nothing else about the person."""
-    start = prefs.due_date(this_month())
+    start = user_settings.due_date(this_month())
     description = f"About three minutes: how are you, and which leave triggers turned up? {checkin_url}"
     lines = [
         "BEGIN:VCALENDAR",
@@ -43,10 +43,10 @@ def calendar(prefs: UserSettings, checkin_url: str) -> str:
         "X-WR-CALNAME:Career check-in",
         "BEGIN:VEVENT",
         # Stable across feed refreshes, so calendars update the event instead of adding one.
-        f"UID:monthly-check-in-{prefs.pk}@careerapp",
+        f"UID:monthly-check-in-{user_settings.pk}@careerapp",
         f"DTSTAMP:{timezone.now():%Y%m%dT%H%M%SZ}",
         f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
-        f"RRULE:FREQ=MONTHLY;BYMONTHDAY={prefs.due_day}",
+        f"RRULE:FREQ=MONTHLY;BYMONTHDAY={user_settings.due_day}",
         "SUMMARY:Career check-in",
         f"DESCRIPTION:{_escape(description)}",
         f"URL:{checkin_url}",

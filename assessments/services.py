@@ -2,12 +2,27 @@
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .forms import CHECKIN_FIELDS
-from .models import CheckIn, Rating, Trigger
+from .defaults import add_default_checklist
+from .models import ANSWER_FIELDS, CheckIn, Rating, Trigger, UserSettings
+
+
+@transaction.atomic
+def create_account(*, username: str, password: str, email: str = "", default_checklist: bool = True):
+    """A new account with its settings and, unless told otherwise, the default checklist.
+
+    Accounts made another way (`createsuperuser`, the admin) start with an empty
+    checklist; their settings are made when first needed (`UserSettings.of`).
+    """
+    user = get_user_model().objects.create_user(username=username, email=email, password=password)
+    UserSettings.objects.create(user=user)
+    if default_checklist:
+        add_default_checklist(user)
+    return user
 
 
 class NoteNeedsLevel(Exception):
@@ -34,7 +49,7 @@ def checkin_save_answers(
     `checkin` is the month's check-in if the caller has already looked it up; autosave is
     the hot path, so each answer costs as few queries as it can.
     """
-    fields = {name: answers[name] for name in CHECKIN_FIELDS if name in answers}
+    fields = {name: answers[name] for name in ANSWER_FIELDS if name in answers}
     # `updated` changes with every answer, a rating alone included.
     if checkin is None or not CheckIn.objects.filter(pk=checkin.pk).update(**fields, updated=timezone.now()):
         checkin, created = CheckIn.objects.get_or_create(user=user, month=month, defaults=fields)

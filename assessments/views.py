@@ -1,4 +1,3 @@
-from collections import Counter
 from datetime import date
 
 from django.conf import settings
@@ -6,21 +5,20 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, charts, exports, mail, metrics, reminders, throttle
+from . import backup, charts, exports, mail, reminders, throttle
+from .dashboard import build as build_dashboard
+from .defaults import THEMES
 from .forms import (
-    CHECKIN_FIELDS,
     CheckInForm,
     DeleteAccountForm,
     EmailForm,
@@ -29,30 +27,43 @@ from .forms import (
     PasswordChangeForm,
     RemindersForm,
     SignUpForm,
+    ThresholdsForm,
     TriggerForm,
-    UserSettingsForm,
     VerifiedPasswordResetForm,
 )
 from .metrics import describe_turning_up, turning_up, with_counts
-from .models import (
-    LEVEL_NAMES,
-    LEVELS,
-    SCORES,
-    CheckIn,
-    Job,
-    Rating,
-    Trigger,
-    UserSettings,
-    add_months,
-    next_month,
-    previous_month,
-    this_month,
-)
-from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers
+from .models import CheckIn, Job, Trigger, UserSettings, next_month, previous_month, this_month
+from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers, create_account
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def render_part(
+    request: HtmxHttpRequest,
+    template: str,
+    part: str,
+    context: dict,
+    *,
+    invalid: bool = False,
+    status: int = 400,
+) -> HttpResponse:
+    """The page, or for htmx only its partial `part` (none: the page).
+
+    A refused request is 422 to htmx, the one error it swaps in (see base.html), and
+    `status` to a browser. The same address answers htmx and a browser differently, so
+    caches are told to keep the two apart.
+    """
+    if request.htmx and part:
+        template = f"{template}#{part}"
+    if not invalid:
+        status = 200
+    elif request.htmx:
+        status = 422
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_not_required
@@ -122,8 +133,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = SignUpForm(request.POST or None, request=request)
     if form.is_valid():
-        with transaction.atomic():
-            user = form.save()
+        user = create_account(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your checklist starts with the usual leave triggers.")
         if user.email:
@@ -135,111 +149,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
-
-
-@vary_on_headers("HX-Request")
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    prefs = UserSettings.of(request.user)
-    threshold = prefs.turn_up_level
-    month = this_month()
-    range_key = request.GET.get("range") if request.GET.get("range") in RANGES else "12m"
-    checkins = list(with_counts(CheckIn.objects.filter(user=request.user), threshold).order_by("month"))
-    context = {
-        "month": month,
-        "prefs": prefs,
-        "current": checkins[-1] if checkins and checkins[-1].month == month else None,
-        "due_date": prefs.due_date(month),
-        "due_now": timezone.localdate() >= prefs.due_date(month),
-        "ranges": [(key, label) for key, (label, _) in RANGES.items()],
-        "levels": LEVELS,
-        "range": range_key,
-        **_tenure(request.user, prefs),
-    }
-    if checkins:
-        context.update(_trends(request.user, checkins, prefs, range_key))
-    template = "dashboard.html#charts" if request.htmx else "dashboard.html"
-    return render(request, template, context)
-
-
-def _tenure(user, prefs: UserSettings) -> dict:
-    today = timezone.localdate()
-    job = Job.objects.filter(Q(end__isnull=True) | Q(end__gte=today), user=user, start__lte=today).first()
-    if job is None:
-        return {}
-    months = (today.year - job.start.year) * 12 + today.month - job.start.month - (today.day < job.start.day)
-    years, rest = divmod(months, 12)
-    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((years, "year"), (rest, "month")) if n]
-    return {
-        "job": job,
-        "tenure": " ".join(parts) or "less than a month",
-        "tenure_years": years,
-        "nudge": years >= prefs.tenure_years,
-    }
-
-
-def _trends(user, checkins: list[CheckIn], prefs: UserSettings, range_key: str) -> dict:
-    threshold, month = prefs.turn_up_level, this_month()
-    length = RANGES[range_key][1]
-    since = checkins[0].month
-    if length:
-        since = max(since, add_months(month, 1 - length))
-    series = metrics.monthly([c for c in checkins if c.month >= since], since, month)
-    months = [m for m, _ in series]
-
-    triggers = {t.pk: t for t in Trigger.objects.filter(user=user)}
-    month_of = {c.pk: c.month for c in checkins}
-    cells = {
-        (trigger_id, month_of[checkin_id]): (level, note)
-        for trigger_id, checkin_id, level, note in Rating.objects.filter(
-            checkin__user=user, checkin__month__gte=since
-        ).values_list("trigger_id", "checkin_id", "level", "note")
-    }
-    rated = [t for t in triggers.values() if any((t.pk, m) in cells for m in months)]
-    alone = Counter(t for (t, _), (level, _) in cells.items() if level >= threshold)
-    turned_up = [t for t in rated if alone[t.pk]]
-    pairs = metrics.co_occurrence(user, since, threshold)
-
-    latest = checkins[-1]
-    latest_up = [
-        triggers[r.trigger_id] for r in latest.ratings.filter(level__gte=threshold).order_by("-level")
-    ]
-    rising = [(triggers[r.trigger_id], r) for r in metrics.rising(checkins, threshold)]
-    jobs = list(Job.objects.filter(user=user, start__gte=since))
-    return {
-        "latest": latest,
-        "headline": metrics.headline(checkins),
-        "together": latest.turning_up >= prefs.together_count,
-        "latest_up": latest_up,
-        "sustained": metrics.sustained_run(checkins, prefs.together_count),
-        "rising": rising,
-        "series": series,
-        "rated_triggers": rated,
-        # Rendered here: thousands of cells through the template language would be slow.
-        # Only our own level names go in, so there is nothing to escape.
-        "heat_rows": [
-            (
-                t,
-                mark_safe(
-                    "".join(
-                        f"<td>{LEVEL_NAMES.get(cells.get((t.pk, m), (None,))[0], '–')}</td>" for m in months
-                    )
-                ),
-            )
-            for t in rated
-        ],
-        "months": months,
-        "pairs": sorted(((triggers[i], triggers[j], n) for (i, j), n in pairs.items()), key=lambda p: -p[2]),
-        "figures": {
-            "together": charts.together(
-                series, threshold=threshold, together_at=prefs.together_count, jobs=jobs
-            ),
-            "heatmap": charts.heatmap(months, rated, cells),
-            "cooccurrence": charts.co_occurrence(turned_up, pairs, alone),
-            "wellbeing": charts.wellbeing(series),
-        },
-    }
+    context = {"dashboard": build_dashboard(request.user, request.GET.get("range"))}
+    return render_part(request, "dashboard.html", "charts", context)
 
 
 @require_GET
@@ -247,63 +160,28 @@ def checkin_current(request: HttpRequest) -> HttpResponse:
     return redirect("checkin", month=this_month())
 
 
-def _checkin_page(request, month: date, form: CheckInForm | None = None, status: int = 200):
+def _checkin_page(request: HtmxHttpRequest, month: date, form: CheckInForm | None = None) -> HttpResponse:
+    """The check-in page: what is stored, or what was just sent when it was refused."""
     checkin = CheckIn.objects.filter(user=request.user, month=month).first()
-    triggers = form.triggers if form else list(checkin_triggers(user=request.user, checkin=checkin))
-    ratings = {r.trigger_id: r for r in checkin.ratings.all()} if checkin else {}
+    if form is None:
+        form = CheckInForm(triggers=list(checkin_triggers(user=request.user, checkin=checkin)))
+    form.show(checkin)
     previous = CheckIn.objects.filter(user=request.user, month__lt=month).order_by("-month").first()
     last = {r.trigger_id: r for r in previous.ratings.all()} if previous else {}
-
-    # What the page shows: what is stored, or what was just sent when it was refused.
-    values = {name: getattr(checkin, name) for name in CHECKIN_FIELDS} if checkin else {}
-    for trigger in triggers:
-        if trigger.pk in ratings:
-            values[f"level_{trigger.pk}"] = ratings[trigger.pk].level
-            values[f"note_{trigger.pk}"] = ratings[trigger.pk].note
-    if form is not None:
-        values.update(form.data.dict())
-    values = {name: "" if value is None else str(value) for name, value in values.items()}
-    errors = {name: " ".join(problems) for name, problems in (form.errors if form else {}).items()}
-
-    scores = [
-        ("wellbeing", "Wellbeing", "Your mental health and happiness — they come first."),
-        ("satisfaction", "Job satisfaction", "How satisfied you are with the job."),
-        ("energy", "Energy", "How much of your work energized you."),
-    ]
+    rows = [(trigger, level, note, last.get(trigger.pk)) for trigger, level, note in form.trigger_fields()]
     context = {
         "month": month,
         "prev_month": previous_month(month),
         "next_month": next_month(month) if month < this_month() else None,
         "checkin": checkin,
-        "form": form,
         "is_current": month == this_month(),
         "previous": previous,
-        "scores": [
-            {
-                "name": name,
-                "label": label,
-                "hint": hint,
-                "value": values.get(name, ""),
-                "error": errors.get(name),
-            }
-            for name, label, hint in scores
-        ],
-        "score_choices": [str(value) for value, _ in SCORES],
-        "levels": [(str(value), label) for value, label in LEVELS],
-        "rows": [
-            {
-                "trigger": trigger,
-                "level": values.get(f"level_{trigger.pk}", ""),
-                "note": values.get(f"note_{trigger.pk}", ""),
-                "last": last.get(trigger.pk),
-                "error": errors.get(f"level_{trigger.pk}") or errors.get(f"note_{trigger.pk}"),
-            }
-            for trigger in triggers
-        ],
-        "values": values,
+        "form": form,
+        "rows": rows,
         "summary": describe_turning_up(turning_up(checkin)),
     }
-    return render(request, "checkin.html", context, status=status)
+    # A bound form is one that was refused.
+    return render(request, "checkin.html", context, status=400 if form.is_bound else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -311,7 +189,7 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
     if month > this_month():
         message = f"{month:%B %Y} hasn’t started yet. You can check in for this month or any past one."
         if request.htmx:
-            return render(request, "checkin.html#status", {"error": message}, status=422)
+            return render_part(request, "checkin.html", "status", {"error": message}, invalid=True)
         return render(request, "refused.html", {"title": "Not yet", "message": message}, status=400)
     if request.method == "GET":
         return _checkin_page(request, month)
@@ -331,11 +209,11 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
     if request.htmx:
         if saved is None:
             error = " ".join(message for errors in form.errors.values() for message in errors)
-            return render(request, "checkin.html#status", {"error": error}, status=422)
+            return render_part(request, "checkin.html", "status", {"error": error}, invalid=True)
         summary = describe_turning_up(turning_up(saved))
-        return render(request, "checkin.html#status", {"summary": summary})
+        return render_part(request, "checkin.html", "status", {"summary": summary})
     if saved is None:
-        return _checkin_page(request, month, form=form, status=400)
+        return _checkin_page(request, month, form)
     messages.success(request, f"Check-in for {month:%B %Y} saved.")
     return redirect("checkin", month=month)
 
@@ -359,27 +237,23 @@ def _checklist(
     request: HtmxHttpRequest,
     *,
     editing: int | None = None,
-    add_form=None,
-    edit_form=None,
-    status=200,
-):
+    add_form: TriggerForm | None = None,
+    edit_form: TriggerForm | None = None,
+    invalid: bool = False,
+) -> HttpResponse:
     triggers = list(Trigger.objects.filter(user=request.user).with_rating_counts())
     context = {
-        "themes": sorted(
-            {"Leadership", "Team", "Manager", "Role & growth", "Ethics"}
-            | {t.theme for t in triggers if t.theme}
-        ),
+        "themes": sorted({*THEMES, *(t.theme for t in triggers if t.theme)}),
         "active": [t for t in triggers if t.retired is None],
         "retired": [t for t in triggers if t.retired is not None],
         "editing": editing,
         "add_form": add_form or TriggerForm(),
         "edit_form": edit_form,
     }
-    template = "checklist.html#checklist" if request.htmx else "checklist.html"
-    return render(request, template, context, status=status)
+    return render_part(request, "checklist.html", "checklist", context, invalid=invalid)
 
 
-def _done(request: HtmxHttpRequest, message: str = "") -> HttpResponse:
+def _checklist_done(request: HtmxHttpRequest, message: str = "") -> HttpResponse:
     if request.htmx:
         return _checklist(request)
     if message:
@@ -387,7 +261,6 @@ def _done(request: HtmxHttpRequest, message: str = "") -> HttpResponse:
     return redirect("checklist")
 
 
-@vary_on_headers("HX-Request")
 @require_GET
 def checklist(request: HtmxHttpRequest) -> HttpResponse:
     return _checklist(request)
@@ -397,12 +270,11 @@ def checklist(request: HtmxHttpRequest) -> HttpResponse:
 def trigger_add(request: HtmxHttpRequest) -> HttpResponse:
     form = TriggerForm(request.POST)
     if not form.is_valid():
-        return _checklist(request, add_form=form, status=422 if request.htmx else 400)
+        return _checklist(request, add_form=form, invalid=True)
     Trigger.objects.add(user=request.user, **form.cleaned_data)
-    return _done(request, f"Added “{form.cleaned_data['title']}”.")
+    return _checklist_done(request, f"Added “{form.cleaned_data['title']}”.")
 
 
-@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     trigger = _get_trigger(request, pk)
@@ -412,10 +284,9 @@ def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     form = TriggerForm(request.POST, instance=trigger, auto_id="edit_%s")
     if not form.is_valid():
-        status = 422 if request.htmx else 400
-        return _checklist(request, editing=trigger.pk, edit_form=form, status=status)
+        return _checklist(request, editing=trigger.pk, edit_form=form, invalid=True)
     form.save()
-    return _done(request, "Saved.")
+    return _checklist_done(request, "Saved.")
 
 
 @require_POST
@@ -424,9 +295,9 @@ def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
     if action == "delete":
         if trigger.ratings.exists():
             messages.error(request, "This trigger has ratings, so it can only be retired.")
-            return _done(request)
+            return _checklist_done(request)
         trigger.delete()
-        return _done(request, f"Deleted “{trigger.title}”.")
+        return _checklist_done(request, f"Deleted “{trigger.title}”.")
     {
         "up": lambda: trigger.move(-1),
         "down": lambda: trigger.move(+1),
@@ -434,7 +305,7 @@ def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
         "retire": trigger.retire,
         "restore": trigger.restore,
     }[action]()
-    return _done(request)
+    return _checklist_done(request)
 
 
 # Export ---------------------------------------------------------------------
@@ -495,55 +366,54 @@ def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
 # Settings -------------------------------------------------------------------
 
 
-def _settings(request: HtmxHttpRequest, *, part: str = "", status: int = 200, **forms) -> HttpResponse:
-    prefs = UserSettings.of(request.user)
+def _settings_page(
+    request: HtmxHttpRequest, *, part: str = "", invalid: bool = False, status: int = 400, **forms
+) -> HttpResponse:
+    user_settings = UserSettings.of(request.user)
+    token = user_settings.calendar_token
     context = {
-        "prefs": prefs,
-        "calendar_url": prefs.calendar_token
-        and request.build_absolute_uri(reverse("calendar", args=[prefs.calendar_token])),
-        "thresholds_form": forms.get("thresholds_form") or UserSettingsForm(instance=prefs),
-        "reminders_form": forms.get("reminders_form") or RemindersForm(instance=prefs),
+        "calendar_url": token and request.build_absolute_uri(reverse("calendar", args=[token])),
+        "thresholds_form": forms.get("thresholds_form") or ThresholdsForm(instance=user_settings),
+        "reminders_form": forms.get("reminders_form") or RemindersForm(instance=user_settings),
         "email_form": forms.get("email_form") or EmailForm(initial={"email": request.user.email}),
-        "email_verified": prefs.verifies(request.user.email),
+        "email_verified": user_settings.verifies(request.user.email),
         "jobs": Job.objects.filter(user=request.user),
         "job_form": forms.get("job_form") or JobForm(),
         "editing": forms.get("editing"),
         "edit_form": forms.get("edit_form"),
     }
-    template = f"settings.html#{part}" if request.htmx and part else "settings.html"
-    return render(request, template, context, status=status)
+    return render_part(request, "settings.html", part, context, invalid=invalid, status=status)
 
 
-def _settings_done(request: HtmxHttpRequest, part: str, message: str) -> HttpResponse:
+def _settings_page_done(request: HtmxHttpRequest, part: str, message: str) -> HttpResponse:
     messages.success(request, message)
-    return _settings(request, part=part) if request.htmx else redirect("settings")
+    return _settings_page(request, part=part) if request.htmx else redirect("settings")
 
 
-def _save_settings(request: HtmxHttpRequest, form_class, part: str, message: str) -> HttpResponse:
+def _save_user_settings(request: HtmxHttpRequest, form_class, part: str, message: str) -> HttpResponse:
     form = form_class(request.POST, instance=UserSettings.of(request.user))
     if not form.is_valid():
-        return _settings(request, part=part, status=422 if request.htmx else 400, **{f"{part}_form": form})
+        return _settings_page(request, part=part, invalid=True, **{f"{part}_form": form})
     form.save()
-    return _settings_done(request, part, message)
+    return _settings_page_done(request, part, message)
 
 
-@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _settings(request)
-    return _save_settings(request, UserSettingsForm, "thresholds", "Thresholds saved.")
+        return _settings_page(request)
+    return _save_user_settings(request, ThresholdsForm, "thresholds", "Thresholds saved.")
 
 
 @require_POST
 def reminders_update(request: HtmxHttpRequest) -> HttpResponse:
-    return _save_settings(request, RemindersForm, "reminders", "Reminder settings saved.")
+    return _save_user_settings(request, RemindersForm, "reminders", "Reminder settings saved.")
 
 
 @require_POST
 def calendar_token(request: HtmxHttpRequest) -> HttpResponse:
     UserSettings.of(request.user).new_calendar_token()
-    return _settings_done(
+    return _settings_page_done(
         request, "reminders", "Your calendar address is ready. Any earlier one no longer works."
     )
 
@@ -551,9 +421,9 @@ def calendar_token(request: HtmxHttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    prefs = get_object_or_404(UserSettings, calendar_token=token)
+    user_settings = get_object_or_404(UserSettings, calendar_token=token)
     url = request.build_absolute_uri(reverse("checkin_current"))
-    return HttpResponse(reminders.calendar(prefs, url), content_type="text/calendar; charset=utf-8")
+    return HttpResponse(reminders.calendar(user_settings, url), content_type="text/calendar; charset=utf-8")
 
 
 def _get_job(request: HttpRequest, pk: int) -> Job:
@@ -564,32 +434,30 @@ def _get_job(request: HttpRequest, pk: int) -> Job:
 def job_add(request: HtmxHttpRequest) -> HttpResponse:
     form = JobForm(request.POST, instance=Job(user=request.user))
     if not form.is_valid():
-        return _settings(request, part="jobs", job_form=form, status=422 if request.htmx else 400)
+        return _settings_page(request, part="jobs", job_form=form, invalid=True)
     form.save()
-    return _settings_done(request, "jobs", f"Added {form.instance}.")
+    return _settings_page_done(request, "jobs", f"Added {form.instance}.")
 
 
-@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def job_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
     if request.method == "GET":
-        return _settings(
+        return _settings_page(
             request, part="jobs", editing=job.pk, edit_form=JobForm(instance=job, auto_id="edit_%s")
         )
     form = JobForm(request.POST, instance=job, auto_id="edit_%s")
     if not form.is_valid():
-        status = 422 if request.htmx else 400
-        return _settings(request, part="jobs", editing=job.pk, edit_form=form, status=status)
+        return _settings_page(request, part="jobs", editing=job.pk, edit_form=form, invalid=True)
     form.save()
-    return _settings_done(request, "jobs", f"Saved {job}.")
+    return _settings_page_done(request, "jobs", f"Saved {job}.")
 
 
 @require_POST
 def job_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
     job.delete()
-    return _settings_done(request, "jobs", f"Removed {job}.")
+    return _settings_page_done(request, "jobs", f"Removed {job}.")
 
 
 # Email: the address, its verification link, and password resets ----------------
@@ -615,11 +483,11 @@ def _send_link(request: HttpRequest) -> bool:
     return True
 
 
-def _email_done(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
+def _email_done(request: HtmxHttpRequest, *, invalid: bool = False, status: int = 400) -> HttpResponse:
+    if invalid:
+        return _settings_page(request, part="email", invalid=True, status=status)
     if request.htmx:
-        return _settings(request, part="email", status=status)
-    if status != 200:
-        return _settings(request, status=status)
+        return _settings_page(request, part="email")
     return redirect(reverse("settings") + "#email")
 
 
@@ -631,7 +499,7 @@ def email_update(request: HtmxHttpRequest) -> HttpResponse:
         return _email_done(request)
     form = EmailForm(request.POST)
     if not form.is_valid():
-        return _settings(request, part="email", status=422 if request.htmx else 400, email_form=form)
+        return _settings_page(request, part="email", invalid=True, email_form=form)
     if mail.change_address(user=request.user, address=form.cleaned_data["email"]):
         _send_link(request)
     else:
@@ -644,9 +512,9 @@ def email_resend(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     if not user.email or UserSettings.of(user).verifies(user.email):
         messages.error(request, "There is no address waiting to be verified.")
-        return _email_done(request, status=422 if request.htmx else 400)
+        return _email_done(request, invalid=True)
     if not _send_link(request):
-        return _email_done(request, status=422 if request.htmx else 429)
+        return _email_done(request, invalid=True, status=429)
     return _email_done(request)
 
 
@@ -734,12 +602,10 @@ def backup_restore(request: HtmxHttpRequest) -> HttpResponse:
     try:
         if upload is None:
             raise backup.RestoreError("Choose a backup file to restore.")
-        if upload.size > backup.MAX_BYTES:
-            raise backup.RestoreError("The file is larger than 5 MB, so it can’t be a backup from careerapp.")
-        backup.restore(request.user, backup.parse(upload.read()))
+        backup.restore(request.user, backup.load(upload))
     except backup.RestoreError as problem:
         messages.error(request, f"Nothing was restored. {problem}")
-        return _settings(request, status=400)
+        return _settings_page(request, invalid=True)
     messages.success(request, "Backup restored.")
     return redirect("settings")
 

@@ -23,18 +23,18 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from assessments.models import CheckIn, Rating, Trigger, add_months, this_month  # noqa: E402
+from assessments.services import create_account  # noqa: E402
 
 YEARS, TRIGGERS, RUNS = 20, 20, 25
 
 
 def build():
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password")
+    user = create_account(username="bench", password="bench-password")
     for n in range(TRIGGERS - user.triggers.count()):
         Trigger.objects.add(user=user, title=f"Extra trigger {n + 1}", theme="Team")
     triggers = list(user.triggers.all())

@@ -6,13 +6,20 @@ from .factories import make_checkin, make_trigger, make_user
 
 
 @pytest.fixture
-def owner(db):
-    return make_user("owner")
+def default_checklist() -> bool:
+    """Whether `owner` and `other` start with the default checklist, as sign-up gives.
+    A test module whose triggers are all its own overrides this fixture to say False."""
+    return True
 
 
 @pytest.fixture
-def other(db):
-    return make_user("other")
+def owner(db, default_checklist):
+    return make_user("owner", default_checklist=default_checklist)
+
+
+@pytest.fixture
+def other(db, default_checklist):
+    return make_user("other", default_checklist=default_checklist)
 
 
 @pytest.fixture

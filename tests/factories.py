@@ -2,17 +2,16 @@
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
-
 from assessments.models import CheckIn, Rating, Trigger, UserSettings
+from assessments.services import create_account
 
 PASSWORD = "a-long-test-password"
 
 
-def make_user(username: str = "alex", *, verified: bool = False, **fields):
-    """A user with the default checklist, as sign-up gives them; `verified=True` marks
-    their email address verified, as opening the emailed link does."""
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+def make_user(username: str = "alex", *, verified: bool = False, default_checklist: bool = True, **fields):
+    """A user with the default checklist, as sign-up gives them, or with an empty one;
+    `verified=True` marks their email address verified, as opening the emailed link does."""
+    user = create_account(username=username, password=PASSWORD, default_checklist=default_checklist, **fields)
     if verified:
         assert user.email, "only an address can be verified"
         UserSettings.objects.filter(user=user).update(verified_email=user.email)

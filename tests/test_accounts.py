@@ -1,13 +1,18 @@
 """Sign-up, log in, log out, change password, and who may see what without logging in."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.defaults import DEFAULT_TRIGGERS
-from assessments.models import Trigger, previous_month, this_month
+from assessments.defaults import DEFAULT_TRIGGERS, THEMES
+from assessments.models import Trigger, UserSettings, previous_month, this_month
+from assessments.services import create_account
 
 from .factories import PASSWORD, make_trigger
+from .test_authorization import as_user, patterns, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +75,22 @@ def test_each_account_gets_its_own_copy_of_the_checklist(client, owner):
     assert not set(newcomer.triggers.values_list("pk", flat=True)) & set(
         owner.triggers.values_list("pk", flat=True)
     )
+
+
+def test_the_default_checklist_uses_only_the_themes_offered_for_new_triggers():
+    assert {theme for _, theme, _ in DEFAULT_TRIGGERS} <= set(THEMES)
+
+
+def test_signing_up_makes_the_accounts_settings_with_their_defaults(client):
+    client.post(reverse("signup"), signup_data())
+    user_settings = UserSettings.objects.get(user__username="newcomer")
+    assert (user_settings.turn_up_level, user_settings.together_count, user_settings.due_day) == (2, 3, 1)
+
+
+def test_an_account_can_be_made_with_an_empty_checklist(db):
+    user = create_account(username="blank", password=PASSWORD, default_checklist=False)
+    assert not user.triggers.exists()
+    assert UserSettings.objects.filter(user=user).exists()
 
 
 @pytest.mark.parametrize(
@@ -245,3 +266,51 @@ def test_login_page_is_open_to_anyone(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert 'name="username"' in response.text
+
+
+# Accounts made on the command line ---------------------------------------------
+
+
+@pytest.fixture
+def operator(db, monkeypatch):
+    """An account made with `createsuperuser`, as the README suggests for the admin."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command(
+        "createsuperuser",
+        interactive=False,
+        username="operator",
+        email="op@example.org",
+        stdout=io.StringIO(),
+    )
+    return User.objects.get(username="operator")
+
+
+def test_an_account_made_on_the_command_line_starts_empty_and_gets_settings_when_needed(client, operator):
+    assert not operator.triggers.exists()
+    assert not UserSettings.objects.filter(user=operator).exists()
+    client.force_login(operator)
+    assert "Your first check-in" in client.get(reverse("dashboard")).text
+    assert UserSettings.objects.get(user=operator).turn_up_level == 2
+
+
+def test_an_account_made_on_the_command_line_checks_in_and_saves_its_settings(client, operator):
+    client.force_login(operator)
+    page = client.get(reverse("checkin", args=[this_month()])).text
+    assert "Your checklist is empty." in page
+    trigger = make_trigger(operator, "Too many meetings")
+    response = client.post(
+        reverse("checkin", args=[this_month()]), {f"level_{trigger.pk}": "2"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "1 trigger turning up together" in response.text
+    response = client.post(reverse("reminders"), {"due_day": "9", "reminders": "on"})
+    assert response.status_code == 302
+    assert UserSettings.objects.get(user=operator).due_day == 9
+    assert "1 trigger turning up together" in client.get(reverse("dashboard")).text
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("pattern", patterns())
+def test_an_account_made_on_the_command_line_never_meets_a_server_error(world, operator, pattern, method):
+    response = getattr(as_user(operator), method)(url_for(pattern, world))
+    assert response.status_code < 500, (pattern.name, response.status_code)

@@ -31,6 +31,11 @@ pytestmark = pytest.mark.django_db
 NOTHING_RESTORED = "Nothing was restored."
 
 
+@pytest.fixture
+def default_checklist() -> bool:
+    return False  # the owner's and the other user's triggers are the ones `fill` gives them
+
+
 def ago(months: int) -> date:
     return add_months(this_month(), -months)
 
@@ -91,7 +96,6 @@ RATING_NOTE = "Three reorgs in a year 🙃"
 def fill(user, tag: str = "") -> dict:
     """An account using every part of the backup: retired, private and reordered triggers,
     check-ins with notes and gaps, ratings with notes, jobs, settings and export choices."""
-    user.triggers.all().delete()
     meetings = make_trigger(user, f"Too many meetings{tag}", theme="Team", description="Every afternoon")
     trust = make_trigger(user, f"Lack of trust{tag}", theme="Manager", private=True)
     retired = make_trigger(user, f"Old worry{tag}", theme="")
@@ -112,6 +116,8 @@ def fill(user, tag: str = "") -> dict:
         together_count=4,
         sustained_months=5,
         tenure_years=6,
+        due_day=9,
+        reminders=False,
         export_choices={
             "talking_points": False,
             "notes": True,
@@ -180,6 +186,8 @@ def test_the_backup_holds_everything_of_the_user(owner_client, full):
         "together_count": 4,
         "sustained_months": 5,
         "tenure_years": 6,
+        "due_day": 9,
+        "reminders": False,
         "export_choices": {
             "talking_points": False,
             "notes": True,
@@ -236,6 +244,44 @@ def test_a_backup_restored_into_a_fresh_account_gives_the_same_backup(owner_clie
     assert content(restored) == content(original)
     # The fresh account's default checklist was replaced, not added to.
     assert Trigger.objects.filter(user=fresh).count() == 4
+
+
+# A value other than its default for every setting a person edits. A setting added to the
+# model fails the test below until it has one here, and then the test checks its backup.
+CHANGED_SETTINGS = {
+    "turn_up_level": 3,
+    "together_count": 7,
+    "sustained_months": 4,
+    "tenure_years": 9,
+    "due_day": 17,
+    "reminders": False,
+    "export_choices": {"talking_points": False, "notes": True, "scores": False, "visibility": {}},
+}
+
+
+def test_every_setting_a_person_edits_survives_a_backup_and_restore(owner):
+    editable = {
+        field.name
+        for field in UserSettings._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name != "user"
+    }
+    assert set(CHANGED_SETTINGS) == editable, "give each setting a changed value in CHANGED_SETTINGS"
+    UserSettings.of(owner)
+    UserSettings.objects.filter(user=owner).update(**CHANGED_SETTINGS)
+    fresh = make_user("fresh")
+    backup.restore(fresh, backup.parse(encoded(backup.dump(owner))))
+    restored = UserSettings.objects.get(user=fresh)
+    assert {name: getattr(restored, name) for name in CHANGED_SETTINGS} == CHANGED_SETTINGS
+
+
+def test_a_backup_from_before_reminders_keeps_the_accounts_own_reminder_settings(full, valid):
+    for name in ("due_day", "reminders"):
+        del valid["settings"][name]
+    UserSettings.objects.filter(user=full).update(due_day=12, reminders=True)
+    backup.restore(full, valid)
+    restored = UserSettings.objects.get(user=full)
+    assert (restored.due_day, restored.reminders) == (12, True)
+    assert (restored.turn_up_level, restored.together_count) == (3, 4)
 
 
 def test_restored_ratings_point_at_the_restored_triggers(full):

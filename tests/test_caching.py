@@ -108,3 +108,14 @@ def test_logging_out_of_the_admin_empties_the_browsers_cache_and_storage(owner_c
     assert response.url == reverse("admin:login")
     assert response["Clear-Site-Data"] == CLEAR_SITE_DATA
     assert "_auth_user_id" not in owner_client.session
+
+
+@pytest.mark.parametrize("name", ["dashboard", "checklist", "trigger_edit", "job_edit"])
+def test_pages_that_answer_htmx_with_a_part_tell_caches_the_two_answers_apart(world, name):
+    pk = {"trigger_edit": world["trigger"].pk, "job_edit": world["job"].pk}.get(name)
+    url = reverse(name, args=[pk] if pk else [])
+    client = as_user(world["owner"])
+    page, part = client.get(url), client.get(url, HTTP_HX_REQUEST="true")
+    assert "<html" in page.text and "<html" not in part.text
+    for response in (page, part):
+        assert "hx-request" in response.headers.get("Vary", "").lower(), response.headers.get("Vary")

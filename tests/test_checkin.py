@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from assessments.forms import CheckInForm
 from assessments.models import (
+    ANSWER_FIELDS,
     CheckIn,
     Rating,
     Trigger,
@@ -21,7 +23,7 @@ from assessments.models import (
     this_month,
 )
 
-from .factories import make_checkin, make_trigger
+from .factories import make_checkin, make_trigger, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +119,13 @@ def test_the_page_saves_answers_through_its_own_script_with_one_status_per_answe
     assert text.count('<p id="summary" class="summary" role="status" aria-live="polite">') == 1
 
 
-def test_an_empty_checklist_says_so(owner_client, owner):
-    owner.triggers.all().delete()
-    response = owner_client.get(url(this_month()))
+def test_the_check_in_asks_for_every_answer_a_check_in_stores():
+    assert list(CheckInForm.base_fields) == list(ANSWER_FIELDS)
+
+
+def test_an_empty_checklist_says_so(client):
+    client.force_login(make_user("empty", default_checklist=False))
+    response = client.get(url(this_month()))
     assert "Your checklist is empty." in response.text
 
 
@@ -232,7 +238,7 @@ def test_autosave_answers_with_the_new_live_summary(owner_client, owner, levels,
     assert "hx-swap-oob" not in response.text
 
 
-def test_the_live_summary_counts_at_the_users_own_threshold(owner_client, owner):
+def test_the_live_summary_counts_at_the_users_own_turn_up_level(owner_client, owner):
     strong, clear = first_triggers(owner, 2)
     UserSettings.objects.update_or_create(user=owner, defaults={"turn_up_level": 3})
     make_checkin(owner, this_month(), {strong: 3})
@@ -465,6 +471,19 @@ def test_a_refused_plain_post_keeps_what_was_typed(owner_client):
     assert response.status_code == 400
     assert "Typed but not saved</textarea>" in response.text
     assert 'value="lots"' in response.text
+
+
+def test_a_refused_plain_post_shows_what_is_stored_for_the_answers_it_did_not_send(owner_client, owner):
+    rated, *others = first_triggers(owner, 4)
+    make_checkin(owner, this_month(), {rated: 2}, wellbeing=4, notes="Stored notes")
+    response = owner_client.post(url(this_month()), {"hours": "lots", f"level_{others[0].pk}": "9"})
+    assert response.status_code == 400
+    assert 'name="wellbeing" value="4" checked' in response.text
+    assert checked_level(response.text, rated) == "2"
+    assert "Stored notes</textarea>" in response.text
+    assert 'value="lots"' in response.text
+    for trigger in [rated, *others]:
+        assert f"<legend>{trigger.title}</legend>" in fieldset(response.text, trigger)
 
 
 def test_a_refused_post_does_not_show_another_users_trigger(owner_client, other):

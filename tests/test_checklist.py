@@ -4,12 +4,16 @@ Every action is tried as an htmx request (answered with the #checklist fragment)
 plain form post (answered with a redirect back to the checklist).
 """
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
+from assessments.defaults import THEMES
 from assessments.models import Rating, Trigger, previous_month, this_month
 
-from .factories import make_checkin, make_trigger
+from .factories import make_checkin, make_trigger, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +346,14 @@ def test_get_on_add_is_405(owner_client, owner):
 
 def test_checklist_page_itself_does_not_take_posts(owner_client):
     assert owner_client.post(reverse("checklist"), {"title": "Sneaky"}).status_code == 405
+
+
+def test_the_theme_suggestions_are_the_usual_themes_and_the_owners_own(client):
+    owner = make_user("owner", default_checklist=False)
+    make_trigger(owner, "Pay freeze", theme="Pay")
+    client.force_login(owner)
+    page = client.get(reverse("checklist")).text
+    (themes,) = re.findall(r'<datalist id="themes">(.*?)</datalist>', page, re.S)
+    offered = [unescape(value) for value in re.findall(r'<option value="([^"]*)">', themes)]
+    assert offered == sorted({*THEMES, "Pay"})
+    assert unescape(", ".join(THEMES[:-1])) in unescape(page)  # the hint under the theme field

@@ -283,7 +283,7 @@ def long_history(owner, four):
 def test_dashboard_range_chooses_the_months_of_the_charts(owner_client, long_history, range_key, months):
     response = dashboard(owner_client, range_key)
     first = ago(months - 1)
-    assert response.context["months"] == [add_months(first, n) for n in range(months)]
+    assert response.context["dashboard"].months == [add_months(first, n) for n in range(months)]
     for name in ("together", "wellbeing"):
         for series in figure(response, name)["data"]:
             assert series["x"][0] == iso(first)
@@ -303,11 +303,15 @@ def test_dashboard_range_links_mark_the_current_one(owner_client, long_history, 
 
 def test_dashboard_range_links_swap_the_charts_with_htmx_and_keep_the_url(owner_client, long_history):
     page = dashboard(owner_client).text
+    ranges = section(page, r'<nav class="ranges".*?</nav>')
+    # Every link in the list inherits where its answer goes and that it changes the address.
+    inherited = section(ranges, r"<nav[^>]*>")
+    assert 'hx-target="#charts"' in inherited
+    assert 'hx-swap="outerHTML"' in inherited
+    assert 'hx-push-url="true"' in inherited
     for key in ("12m", "3y", "all"):
-        link = section(page, rf'<a href="\?range={key}"[^>]*>')
+        link = section(ranges, rf'<a href="\?range={key}"[^>]*>')
         assert f'hx-get="?range={key}"' in link
-        assert 'hx-target="#charts"' in link
-        assert 'hx-push-url="true"' in link
 
 
 def test_dashboard_range_with_htmx_is_only_the_charts_fragment(owner_client, long_history):
@@ -337,7 +341,7 @@ def test_dashboard_without_htmx_is_the_whole_page_for_any_range(owner_client, lo
 def test_dashboard_range_starts_at_the_first_check_in_when_that_is_later(owner_client, owner, four):
     make_checkin(owner, ago(2), {four[0]: 1})
     response = dashboard(owner_client, "3y")
-    assert response.context["months"] == [ago(2), ago(1), this_month()]
+    assert response.context["dashboard"].months == [ago(2), ago(1), this_month()]
 
 
 # Chart numbers ---------------------------------------------------------------------
@@ -606,7 +610,7 @@ def test_dashboard_runs_as_many_queries_for_twenty_years_as_for_one(
     with django_assert_max_num_queries(MAX_QUERIES), CaptureQueriesContext(connection) as twenty_years:
         response = dashboard(owner_client, range_key)
     assert len(twenty_years) == len(one_year)
-    assert len(response.context["months"]) == {"12m": 12, "3y": 36, "all": 240}[range_key]
+    assert len(response.context["dashboard"].months) == {"12m": 12, "3y": 36, "all": 240}[range_key]
 
 
 def next_after(month: date) -> date:

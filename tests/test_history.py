@@ -65,7 +65,7 @@ def test_history_lists_check_ins_newest_first_with_their_counts(owner_client, ow
     ]
 
 
-def test_history_counts_turning_up_at_the_users_own_threshold(owner_client, owner):
+def test_history_counts_turning_up_at_the_users_own_turn_up_level(owner_client, owner):
     a, b, c = list(owner.triggers.all()[:3])
     UserSettings.objects.update_or_create(user=owner, defaults={"turn_up_level": 3})
     make_checkin(owner, this_month(), {a: 3, b: 2, c: 2})

@@ -32,9 +32,9 @@ def month(n: int) -> date:
     return add_months(JAN_2024, n)
 
 
-def counted(user, threshold: int = 2) -> list[CheckIn]:
+def counted(user, turn_up_level: int = 2) -> list[CheckIn]:
     """The user's check-ins with their counts, oldest first, as the dashboard reads them."""
-    return list(with_counts(CheckIn.objects.filter(user=user), threshold).order_by("month"))
+    return list(with_counts(CheckIn.objects.filter(user=user), turn_up_level).order_by("month"))
 
 
 def triggers(user, count: int) -> list:
@@ -60,13 +60,13 @@ def test_with_counts_counts_rated_turning_up_strong_and_each_level(owner):
     assert [getattr(checkin, f"at_level_{n}") for n in range(4)] == [1, 1, 1, 2]
 
 
-@pytest.mark.parametrize(("threshold", "expected"), [(1, 4), (2, 3), (3, 2)])
-def test_with_counts_turning_up_follows_the_threshold(owner, threshold, expected):
+@pytest.mark.parametrize(("turn_up_level", "expected"), [(1, 4), (2, 3), (3, 2)])
+def test_with_counts_turning_up_follows_the_turn_up_level(owner, turn_up_level, expected):
     a, b, c, d, e = triggers(owner, 5)
     make_checkin(owner, month(0), {a: 0, b: 1, c: 2, d: 3, e: 3})
-    (checkin,) = counted(owner, threshold)
+    (checkin,) = counted(owner, turn_up_level)
     assert checkin.turning_up == expected
-    assert checkin.strong == 2  # strong is always level 3, whatever the threshold
+    assert checkin.strong == 2  # strong is always level 3, whatever the turn-up level
 
 
 def test_with_counts_never_counts_a_trigger_that_was_not_rated_as_not_present(owner):
@@ -93,11 +93,11 @@ def test_with_counts_keeps_each_check_in_apart(owner):
     assert (second.rated, second.turning_up, second.strong) == (1, 0, 0)
 
 
-@pytest.mark.parametrize(("threshold", "expected"), [(1, 3), (2, 2), (3, 1)])
-def test_turning_up_of_one_check_in_follows_the_threshold(owner, threshold, expected):
+@pytest.mark.parametrize(("turn_up_level", "expected"), [(1, 3), (2, 2), (3, 1)])
+def test_turning_up_of_one_check_in_follows_the_turn_up_level(owner, turn_up_level, expected):
     a, b, c, d = triggers(owner, 4)
     checkin = make_checkin(owner, month(0), {a: 0, b: 1, c: 2, d: 3})
-    assert turning_up(checkin, threshold) == expected
+    assert turning_up(checkin, turn_up_level) == expected
 
 
 def test_turning_up_of_no_check_in_is_zero():
@@ -219,7 +219,7 @@ def test_headline_reads_the_latest_month_whatever_the_order(owner):
     assert headline(list(reversed(checkins))) == "3 triggers turning up together — up from 1 three months ago"
 
 
-def test_headline_follows_the_threshold(owner):
+def test_headline_follows_the_turn_up_level(owner):
     a, b, c = triggers(owner, 3)
     make_checkin(owner, month(0), {a: 3, b: 2, c: 2})
     assert headline(counted(owner, 2)) == "3 triggers turning up together"
@@ -285,7 +285,7 @@ def test_rising_does_not_call_newly_what_turned_up_before(owner):
     assert rising(checkins, 2) == []
 
 
-def test_rising_newly_follows_the_threshold(owner):
+def test_rising_newly_follows_the_turn_up_level(owner):
     (a,) = triggers(owner, 1)
     checkins = history(owner, {a: [1] * 12 + [1, 1, 2]})
     assert [r.trigger_id for r in rising(checkins, 2)] == [a.pk]
@@ -386,7 +386,7 @@ def test_co_occurrence_counts_only_since_the_given_month(owner):
     assert co_occurrence(owner, month(3), 2) == {}
 
 
-def test_co_occurrence_follows_the_threshold(owner):
+def test_co_occurrence_follows_the_turn_up_level(owner):
     a, b, c = triggers(owner, 3)
     make_checkin(owner, month(0), {a: 3, b: 3, c: 2})
     assert co_occurrence(owner, month(0), 3) == {(a.pk, b.pk): 1}

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from assessments.models import CheckIn, Rating, Trigger, previous_month, this_month
+from assessments.models import CheckIn, Job, Rating, Trigger, previous_month, this_month
 
 from .factories import make_checkin, make_trigger
 
@@ -261,3 +261,31 @@ def test_restoring_an_active_trigger_leaves_its_place(owner):
     before = active_titles(owner)
     owner.triggers.get(title=before[0]).restore()
     assert active_titles(owner) == before
+
+
+# Jobs -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "tenure"),
+    [
+        (date(2023, 3, 15), (0, 0)),
+        (date(2023, 4, 14), (0, 0)),
+        (date(2023, 4, 15), (0, 1)),
+        (date(2024, 3, 14), (0, 11)),
+        (date(2024, 3, 15), (1, 0)),
+        (date(2026, 5, 1), (3, 1)),
+    ],
+)
+def test_a_jobs_tenure_counts_whole_years_and_months(owner, day, tenure):
+    assert Job(user=owner, employer="Duo", start=date(2023, 3, 15)).tenure(day) == tenure
+
+
+def test_the_current_job_is_the_one_held_that_day(owner, other):
+    old = Job.objects.create(user=owner, employer="Acme", start=date(2018, 1, 15), end=date(2021, 2, 28))
+    new = Job.objects.create(user=owner, employer="Duo", start=date(2021, 3, 1))
+    Job.objects.create(user=other, employer="Theirs", start=date(2017, 1, 1))
+    jobs = Job.objects.filter(user=owner)
+    assert jobs.current(date(2018, 1, 14)) is None
+    assert jobs.current(date(2021, 2, 28)) == old
+    assert jobs.current(date(2021, 3, 1)) == new

@@ -79,11 +79,11 @@ def a_day_after_today(settings) -> int:
     return today_where(settings, lambda day: day < 28).day + 1
 
 
-def prefs_of(user) -> UserSettings:
+def user_settings_of(user) -> UserSettings:
     return UserSettings.objects.get(user=user)
 
 
-def set_prefs(user, **fields) -> None:
+def set_user_settings(user, **fields) -> None:
     UserSettings.objects.filter(user=user).update(**fields)
 
 
@@ -157,7 +157,7 @@ def make_token(client) -> str:
     response = client.post(reverse("calendar_token"))
     assert response.status_code == 302
     assert response.url == reverse("settings")
-    return prefs_of(response.wsgi_request.user).calendar_token
+    return user_settings_of(response.wsgi_request.user).calendar_token
 
 
 def feed(token: str, client: Client | None = None):
@@ -170,7 +170,7 @@ def events(response) -> list:
 
 
 def test_the_feed_answers_without_login_as_icalendar_with_one_monthly_check_in_event(person, person_client):
-    set_prefs(person, due_day=17)
+    set_user_settings(person, due_day=17)
     response = feed(make_token(person_client))  # a fresh client: nobody logged in
     assert response.status_code == 200
     assert response["Content-Type"].split(";")[0] == "text/calendar"
@@ -247,8 +247,8 @@ def test_a_regenerated_token_kills_the_old_address_and_the_new_one_works(person,
 
 
 def test_another_users_token_shows_only_that_users_event(person, person_client, other, other_client):
-    set_prefs(person, due_day=3)
-    set_prefs(other, due_day=21)
+    set_user_settings(person, due_day=3)
+    set_user_settings(other, due_day=21)
     mine, theirs = make_token(person_client), make_token(other_client)
     assert mine != theirs
     [event] = events(feed(theirs))
@@ -276,7 +276,7 @@ def test_the_token_is_long_random_and_new_each_time(person, person_client, other
 
 
 def test_a_new_user_has_no_calendar_address_until_they_ask_for_one(person, person_client):
-    assert prefs_of(person).calendar_token is None
+    assert user_settings_of(person).calendar_token is None
     assert 'id="calendar-url"' not in person_client.get(reverse("settings")).text
 
 
@@ -293,7 +293,7 @@ def test_asking_for_a_calendar_address_as_htmx_answers_with_the_reminders_fragme
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="reminders"')
     assert "<html" not in response.text
-    token = prefs_of(person).calendar_token
+    token = user_settings_of(person).calendar_token
     assert token and reverse("calendar", args=[token]) in response.text
 
 
@@ -306,19 +306,19 @@ def test_asking_for_a_calendar_address_needs_a_login(person):
 
 def test_asking_for_a_calendar_address_with_get_is_not_allowed(person, person_client):
     assert person_client.get(reverse("calendar_token")).status_code == 405
-    assert prefs_of(person).calendar_token is None
+    assert user_settings_of(person).calendar_token is None
 
 
 def test_asking_for_a_calendar_address_needs_the_csrf_token(person):
     client = Client(enforce_csrf_checks=True)
     client.force_login(person)
     assert client.post(reverse("calendar_token")).status_code == 403
-    assert prefs_of(person).calendar_token is None
+    assert user_settings_of(person).calendar_token is None
     # With the token the settings page hands out, the same request goes through.
     page = client.get(reverse("settings")).text
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert client.post(reverse("calendar_token"), {"csrfmiddlewaretoken": csrf}).status_code == 302
-    assert prefs_of(person).calendar_token
+    assert user_settings_of(person).calendar_token
 
 
 # Settings: due day and reminders on or off ------------------------------------------------
@@ -326,10 +326,10 @@ def test_asking_for_a_calendar_address_needs_the_csrf_token(person):
 
 def test_a_new_user_has_reminders_on_and_the_check_in_due_on_the_1st(db):
     user = make_user("newcomer", email="newcomer@example.org")
-    prefs = UserSettings.objects.get(user=user)  # made at sign-up, not on first use
-    assert prefs.reminders is True
-    assert prefs.due_day == 1
-    assert prefs.reminded_month is None
+    user_settings = UserSettings.objects.get(user=user)  # made at sign-up, not on first use
+    assert user_settings.reminders is True
+    assert user_settings.due_day == 1
+    assert user_settings.reminded_month is None
 
 
 def test_signing_up_gives_settings_with_reminders_on_and_due_day_1(db):
@@ -344,8 +344,8 @@ def test_signing_up_gives_settings_with_reminders_on_and_due_day_1(db):
         },
     )
     assert response.status_code == 302, text_of(response.text)[:500]
-    prefs = UserSettings.objects.get(user__username="signer")
-    assert (prefs.due_day, prefs.reminders) == (1, True)
+    user_settings = UserSettings.objects.get(user__username="signer")
+    assert (user_settings.due_day, user_settings.reminders) == (1, True)
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
@@ -361,12 +361,12 @@ def test_saving_the_due_day_and_turning_reminders_off_and_on(owner, owner_client
         assert response.status_code == 302
         assert response.url == reverse("settings")
         assert "Reminder settings saved." in owner_client.get(response.url).text
-    prefs = prefs_of(owner)
-    assert (prefs.due_day, prefs.reminders) == (15, False)
+    user_settings = user_settings_of(owner)
+    assert (user_settings.due_day, user_settings.reminders) == (15, False)
 
     owner_client.post(reverse("reminders"), {"due_day": "28", "reminders": "on"}, **headers)
-    prefs = prefs_of(owner)
-    assert (prefs.due_day, prefs.reminders) == (28, True)
+    user_settings = user_settings_of(owner)
+    assert (user_settings.due_day, user_settings.reminders) == (28, True)
 
 
 def test_the_settings_page_shows_the_saved_due_day_and_reminders(owner, owner_client):
@@ -393,30 +393,30 @@ def test_the_settings_page_shows_the_saved_due_day_and_reminders(owner, owner_cl
 def test_a_bad_due_day_is_refused_with_a_message_and_changes_nothing(
     owner, owner_client, data, message, htmx
 ):
-    set_prefs(owner, due_day=5, reminders=False)
+    set_user_settings(owner, due_day=5, reminders=False)
     response = owner_client.post(reverse("reminders"), data, **(HTMX if htmx else {}))
     assert response.status_code == (422 if htmx else 400)
     assert message in text_of(response.text)
     assert ("<html" in response.text) is not htmx
-    prefs = prefs_of(owner)
-    assert (prefs.due_day, prefs.reminders) == (5, False)
+    user_settings = user_settings_of(owner)
+    assert (user_settings.due_day, user_settings.reminders) == (5, False)
 
 
 def test_the_reminder_settings_need_a_login(owner):
     response = Client().post(reverse("reminders"), {"due_day": "9"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
-    assert prefs_of(owner).due_day == 1
+    assert user_settings_of(owner).due_day == 1
 
 
 # The reminder email -----------------------------------------------------------------------
 
 
-def due_user(username: str = "due", **prefs):
+def due_user(username: str = "due", **user_settings):
     """Someone whose reminder is due today: a verified email address, reminders on, due on
     the 1st, not done."""
     user = make_user(username, email=f"{username}@example.org", verified=True)
-    set_prefs(user, **prefs)
+    set_user_settings(user, **user_settings)
     return user
 
 
@@ -435,7 +435,7 @@ def test_the_command_emails_a_user_whose_check_in_is_due(mailoutbox):
     assert run_command().strip() == "Sent 1 reminder."
     [message] = mailoutbox
     assert message.to == [user.email]
-    assert prefs_of(user).reminded_month == this_month()
+    assert user_settings_of(user).reminded_month == this_month()
 
 
 def test_running_again_the_same_month_sends_nothing_more(mailoutbox):
@@ -465,7 +465,7 @@ def test_no_reminder_before_the_due_day(mailoutbox, settings):
     due = due_user("due")
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [due.email]
-    assert prefs_of(early).reminded_month is None
+    assert user_settings_of(early).reminded_month is None
 
 
 @pytest.mark.parametrize(
@@ -485,12 +485,12 @@ def test_no_reminder_for_a_user_who_is_not_due_one(mailoutbox, why):
     if why == "done this month":
         make_checkin(skipped, this_month())
     elif why == "opted out":
-        set_prefs(skipped, reminders=False)
+        set_user_settings(skipped, reminders=False)
     elif why == "no email address":
         skipped.email = ""
         skipped.save()
     elif why == "an unverified address":
-        set_prefs(skipped, verified_email=None)
+        set_user_settings(skipped, verified_email=None)
     elif why == "an address changed since it was verified":
         skipped.email = "someone.else@example.org"
         skipped.save()
@@ -499,7 +499,7 @@ def test_no_reminder_for_a_user_who_is_not_due_one(mailoutbox, why):
         skipped.save()
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [due.email]
-    assert prefs_of(skipped).reminded_month is None
+    assert user_settings_of(skipped).reminded_month is None
 
 
 def test_last_months_check_in_does_not_count_for_this_month(mailoutbox):
@@ -513,7 +513,7 @@ def test_no_reminder_once_this_months_check_in_is_done_even_if_unclaimed(mailout
     user = due_user()
     send_reminders()
     make_checkin(user, this_month())
-    set_prefs(user, reminded_month=None)
+    set_user_settings(user, reminded_month=None)
     assert send_reminders() == 0
     assert len(mailoutbox) == 1
 
@@ -522,10 +522,10 @@ def test_next_month_the_reminder_goes_again(mailoutbox):
     user = due_user()
     send_reminders()
     # Last month's reminder went out; this month's has not.
-    set_prefs(user, reminded_month=previous_month(this_month()))
+    set_user_settings(user, reminded_month=previous_month(this_month()))
     assert run_command().strip() == "Sent 1 reminder."
     assert recipients(mailoutbox) == [user.email, user.email]
-    assert prefs_of(user).reminded_month == this_month()
+    assert user_settings_of(user).reminded_month == this_month()
 
 
 def test_each_due_user_gets_exactly_one_reminder(mailoutbox):
@@ -555,13 +555,13 @@ def test_a_failed_send_leaves_the_month_unclaimed_so_a_later_run_sends(mailoutbo
     settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
     with pytest.raises(CommandError, match="The mail server is down"):
         run_command()
-    assert prefs_of(user).reminded_month is None
+    assert user_settings_of(user).reminded_month is None
     assert mailoutbox == []
 
     settings.EMAIL_BACKEND = LOCMEM
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [user.email]
-    assert prefs_of(user).reminded_month == this_month()
+    assert user_settings_of(user).reminded_month == this_month()
 
 
 def test_a_failed_send_leaves_an_earlier_months_claim_to_be_retried(mailoutbox, settings):
@@ -569,7 +569,7 @@ def test_a_failed_send_leaves_an_earlier_months_claim_to_be_retried(mailoutbox, 
     settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
     with pytest.raises(ReminderFailures):
         send_reminders()
-    assert prefs_of(user).reminded_month != this_month()
+    assert user_settings_of(user).reminded_month != this_month()
     settings.EMAIL_BACKEND = LOCMEM
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [user.email]
@@ -587,7 +587,7 @@ def due_card(client) -> str:
 
 
 def test_the_dashboard_says_due_on_or_after_the_due_day(owner, owner_client):
-    set_prefs(owner, due_day=min(today().day, 28))
+    set_user_settings(owner, due_day=min(today().day, 28))
     card = due_card(owner_client)
     text = text_of(card)
     assert "This month’s check-in is due" in text
@@ -598,7 +598,7 @@ def test_the_dashboard_says_due_on_or_after_the_due_day(owner, owner_client):
 
 def test_the_dashboard_says_due_on_the_due_day_before_it_comes(owner, owner_client, settings):
     day = a_day_after_today(settings)
-    set_prefs(owner, due_day=day)
+    set_user_settings(owner, due_day=day)
     card = due_card(owner_client)
     text = text_of(card)
     assert f"This month’s check-in is due on {day} {this_month():%B}" in text
@@ -607,7 +607,7 @@ def test_the_dashboard_says_due_on_the_due_day_before_it_comes(owner, owner_clie
 
 
 def test_the_dashboard_says_done_once_this_months_check_in_exists(owner, owner_client):
-    set_prefs(owner, due_day=min(today().day, 28))
+    set_user_settings(owner, due_day=min(today().day, 28))
     make_checkin(owner, this_month())
     text = text_of(due_card(owner_client))
     assert "This month’s check-in is done" in text
@@ -615,7 +615,7 @@ def test_the_dashboard_says_done_once_this_months_check_in_exists(owner, owner_c
 
 
 def test_the_dashboard_says_done_even_before_the_due_day(owner, owner_client, settings):
-    set_prefs(owner, due_day=a_day_after_today(settings))
+    set_user_settings(owner, due_day=a_day_after_today(settings))
     make_checkin(owner, this_month())
     text = text_of(due_card(owner_client))
     assert "This month’s check-in is done" in text
@@ -636,5 +636,5 @@ def test_one_refused_address_does_not_stop_the_others(mailoutbox, settings):
         send_reminders()
     assert failure.value.sent == 1
     assert recipients(mailoutbox) == [fine.email]
-    assert prefs_of(fine).reminded_month == this_month()
-    assert prefs_of(refused).reminded_month is None
+    assert user_settings_of(fine).reminded_month == this_month()
+    assert user_settings_of(refused).reminded_month is None

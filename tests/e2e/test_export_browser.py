@@ -33,8 +33,7 @@ def ago(months: int):
 @pytest.fixture
 def export_page(page, live_server):
     """Logged in with three months of check-ins, on /export/, watching for trouble."""
-    user = make_user("sam")
-    user.triggers.all().delete()
+    user = make_user("sam", default_checklist=False)
     meetings, roadmap = (make_trigger(user, title, theme="Team") for title in SHOWN)
     review = make_trigger(user, TO_HIDE, theme="Team")
     secret = make_trigger(user, PRIVATE, theme="Manager", private=True)

@@ -18,11 +18,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user called {username!r}.")
         try:
-            if file.stat().st_size > backup.MAX_BYTES:
-                raise backup.RestoreError(
-                    "The file is larger than 5 MB, so it can’t be a backup from careerapp."
-                )
-            backup.restore(user, backup.parse(file.read_bytes()))
+            with file.open("rb") as content:
+                backup.restore(user, backup.load(content))
         except OSError as problem:
             raise CommandError(f"Can’t read {file}: {problem.strerror}.") from None
         except backup.RestoreError as problem:

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.models import CheckIn, Job, Rating, add_months, this_month
+from assessments.models import CheckIn, Job, Level, Rating, add_months, this_month
+from assessments.services import create_account
 
 USERNAME = "demo"
 PASSWORD = "demo-password"
@@ -43,9 +44,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        users = get_user_model().objects
-        users.filter(username=USERNAME).delete()
-        user = users.create_user(USERNAME, password=PASSWORD)
+        get_user_model().objects.filter(username=USERNAME).delete()
+        user = create_account(username=USERNAME, password=PASSWORD)
         triggers = list(user.triggers.order_by("position"))
         rng = random.Random(2021)
         first = add_months(this_month(), -36)
@@ -78,8 +78,11 @@ class Command(BaseCommand):
             ratings = []
             for position, (base, rises) in STORY.items():
                 level = base + (round(2.4 * strain + rng.uniform(-0.4, 0.4)) if rises else 0)
-                level = max(0, min(3, level if strain >= 0 else base - (rng.random() < 0.5)))
-                note = NOTES.get(position, "") if level == 3 else ""
+                level = max(
+                    Level.NOT_PRESENT,
+                    min(Level.STRONG, level if strain >= 0 else base - (rng.random() < 0.5)),
+                )
+                note = NOTES.get(position, "") if level == Level.STRONG else ""
                 ratings.append(Rating(checkin=checkin, trigger=triggers[position], level=level, note=note))
             Rating.objects.bulk_create(ratings)
         CheckIn.objects.filter(user=user).update(backfilled=False)
