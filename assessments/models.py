@@ -269,10 +269,10 @@ class UserSettings(models.Model):
     def forget_export_choice(cls, trigger: Trigger) -> None:
         """A choice made before the trigger was marked private must not outlive the change:
         without one, the export starts it hidden again."""
-        prefs = cls.objects.select_for_update().get_or_create(user_id=trigger.user_id)[0]
-        visibility = prefs.export_choices.get("visibility")
+        user_settings = cls.objects.select_for_update().get_or_create(user_id=trigger.user_id)[0]
+        visibility = user_settings.export_choices.get("visibility")
         if isinstance(visibility, dict) and visibility.pop(str(trigger.pk), None) is not None:
-            prefs.save(update_fields=["export_choices"])
+            user_settings.save(update_fields=["export_choices"])
 
     def due_date(self, month: date) -> date:
         return month.replace(day=self.due_day)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from . import backup, charts, exports, mail, reminders, throttle
@@ -326,17 +325,12 @@ def _export(request: HttpRequest, form: exports.ExportForm) -> tuple[exports.Exp
         return None, refused.messages
 
 
-@vary_on_headers("HX-Request")
 @require_GET
 def export(request: HtmxHttpRequest) -> HttpResponse:
     form = _export_form(request, request.GET)
     shared, refused = _export(request, form)
-    status = 200
-    if form.is_bound and not shared:
-        status = 422 if request.htmx else 400
     context = {"form": form, "refused": refused, "preview": shared and exports.markdown(shared)}
-    template = "export.html#preview" if request.htmx else "export.html"
-    return render(request, template, context, status=status)
+    return render_part(request, "export.html", "preview", context, invalid=form.is_bound and not shared)
 
 
 @require_POST

@@ -22,11 +22,18 @@ from django.urls import reverse
 from markdown_it import MarkdownIt
 
 from assessments import backup, exports
+from assessments.defaults import add_default_checklist
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, this_month
 
 from .factories import make_checkin, make_trigger, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def default_checklist() -> bool:
+    return False  # each test makes its own triggers, or adds the default checklist by name
+
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FORMATS = ["preview", "htmx preview", "markdown", "print", "csv"]
@@ -161,7 +168,6 @@ def rate(checkin, levels: dict, notes: dict | None = None) -> None:
 @pytest.fixture
 def history(owner) -> History:
     """Three months of check-ins rating six triggers, every one with a note."""
-    owner.triggers.all().delete()  # the default checklist, never rated
     h = History(
         user=owner,
         shown=make_trigger(owner, "Meetings swallow every afternoon", theme="Team"),
@@ -228,7 +234,6 @@ def test_the_owner_sees_the_export_page_with_every_trigger_to_choose_for(owner_c
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_another_users_data_never_appears_in_any_format(other_client, other, history, fmt):
     """The other user's export of the same months holds only their own check-in."""
-    other.triggers.all().delete()
     mine = make_trigger(other, "Parking lot politics", theme="Office")
     make_checkin(other, ago(1), {mine: 3}, talking_points="Ask about parking", wellbeing=1)
     data = form_data(other, ago(2), ago(0), notes=True)
@@ -252,6 +257,7 @@ def test_another_users_ratings_do_not_count_in_the_owners_summary(owner_client, 
 
 
 def test_a_choice_naming_another_users_trigger_reveals_and_saves_nothing_of_it(owner_client, other, history):
+    add_default_checklist(other)
     theirs = other.triggers.first()
     make_checkin(other, ago(0), {theirs: 3})
     data = everything_on(history) | {f"t_{theirs.pk}": "show"}
@@ -294,6 +300,7 @@ def test_without_any_check_in_the_period_is_this_month(owner_client):
 
 
 def test_private_triggers_start_on_hide_and_the_others_on_show(owner_client, owner):
+    add_default_checklist(owner)
     triggers = list(Trigger.objects.filter(user=owner))
     assert any(t.private for t in triggers) and not all(t.private for t in triggers)
     radios = checked_radios(owner_client.get(reverse("export")).text)
@@ -426,6 +433,7 @@ def test_making_a_private_trigger_shareable_keeps_the_hide_it_was_exported_with(
 
 
 def test_marking_private_touches_no_other_users_choices(owner_client, history, other, other_client):
+    add_default_checklist(other)
     theirs = other.triggers.filter(private=False).first()
     make_checkin(other, ago(0), {theirs: 3})
     data = form_data(other, ago(0), ago(0), {theirs: "show"})
@@ -442,9 +450,9 @@ def test_upgrading_forgets_the_remembered_choices_of_triggers_already_private(hi
     """Choices saved before this rule existed: the migration hides every private trigger."""
     h = history
     visibility = {str(h.private.pk): "show", str(h.shown.pk): "show", str(h.lead.pk): "theme"}
-    prefs = UserSettings.of(h.user)
-    prefs.export_choices = {"visibility": visibility, "notes": True}
-    prefs.save()
+    user_settings = UserSettings.of(h.user)
+    user_settings.export_choices = {"visibility": visibility, "notes": True}
+    user_settings.save()
     migration = importlib.import_module("assessments.migrations.0007_private_triggers_hidden_in_exports")
     migration.hide_private_triggers(django_apps, None)
     assert saved(h.user) == {"visibility": {str(h.shown.pk): "show", str(h.lead.pk): "theme"}, "notes": True}
@@ -545,9 +553,10 @@ def test_the_csv_has_score_and_talking_point_columns_only_when_included(owner_cl
 LACK_OF_TRUST = "Lack of trust in the managerial relationship"  # private, alone in "Manager"
 
 
-def default_checklist(owner) -> dict[str, Trigger]:
+def rated_default_checklist(owner) -> dict[str, Trigger]:
     """The default checklist rated over three months, every Culture trigger at a level of
     its own, so a level in any format would give one away."""
+    add_default_checklist(owner)
     triggers = {t.title: t for t in Trigger.objects.filter(user=owner)}
     culture = [t for t in triggers.values() if t.theme == "Culture"]
     assert len(culture) == 3 and triggers[LACK_OF_TRUST].private
@@ -583,7 +592,7 @@ def refused(client, user, data) -> str:
 
 
 def test_theme_only_on_a_trigger_alone_in_its_theme_is_refused_without_naming_it(owner_client, owner):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     data = form_data(owner, ago(2), ago(0), {triggers[LACK_OF_TRUST]: "theme"})
     preview = refused(owner_client, owner, data)
     assert "only one “Manager” trigger is on Theme only" in preview
@@ -594,7 +603,7 @@ def test_theme_only_on_a_trigger_alone_in_its_theme_is_refused_without_naming_it
 
 @pytest.mark.parametrize("theme", ["Team", "Ethics"])
 def test_theme_only_is_refused_for_every_lone_theme_of_the_default_checklist(owner_client, owner, theme):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     (lone,) = [t for t in triggers.values() if t.theme == theme]
     preview = refused(owner_client, owner, form_data(owner, ago(2), ago(0), {lone: "theme"}))
     assert f"only one “{theme}” trigger is on Theme only" in preview
@@ -602,7 +611,7 @@ def test_theme_only_is_refused_for_every_lone_theme_of_the_default_checklist(own
 
 def test_a_shown_trigger_of_the_theme_does_not_make_a_lone_theme_only_one_safe(owner_client, owner):
     """Leadership has two triggers: one shown by title, the other's count would be its own."""
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     first, second = (t for t in triggers.values() if t.theme == "Leadership")
     preview = refused(owner_client, owner, form_data(owner, ago(2), ago(0), {first: "show", second: "theme"}))
     assert "only one “Leadership” trigger is on Theme only" in preview
@@ -610,7 +619,7 @@ def test_a_shown_trigger_of_the_theme_does_not_make_a_lone_theme_only_one_safe(o
 
 
 def test_two_theme_only_triggers_of_a_theme_are_shared_as_a_count(owner_client, owner):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     leadership = {t: "theme" for t in triggers.values() if t.theme == "Leadership"}
     Rating.objects.filter(trigger=next(iter(leadership)), checkin__month=ago(0)).update(level=2)
     text = exported(owner_client, "preview", form_data(owner, ago(2), ago(0), leadership))
@@ -622,7 +631,7 @@ def test_two_theme_only_triggers_of_a_theme_are_shared_as_a_count(owner_client, 
 
 
 def test_every_lone_theme_is_named_in_one_refusal(owner_client, owner):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     lone = {t: "theme" for t in triggers.values() if t.theme in ("Manager", "Team", "Ethics")}
     preview = refused(owner_client, owner, form_data(owner, ago(2), ago(0), lone))
     for theme in ("Ethics", "Manager", "Team"):
@@ -630,7 +639,7 @@ def test_every_lone_theme_is_named_in_one_refusal(owner_client, owner):
 
 
 def test_fixing_a_refused_theme_only_choice_brings_the_preview_back(owner_client, owner):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     data = form_data(owner, ago(2), ago(0), {triggers[LACK_OF_TRUST]: "theme"})
     refused(owner_client, owner, data)
     data[f"t_{triggers[LACK_OF_TRUST].pk}"] = "hide"
@@ -658,10 +667,10 @@ def test_a_lone_month_before_the_period_leaves_the_theme_out_of_what_changed(own
 
 
 def test_theme_only_is_refused_by_the_command_without_naming_the_trigger(owner_client, owner):
-    triggers = default_checklist(owner)
-    prefs = UserSettings.of(owner)
-    prefs.export_choices = {"visibility": {str(triggers[LACK_OF_TRUST].pk): "theme"}}
-    prefs.save()
+    triggers = rated_default_checklist(owner)
+    user_settings = UserSettings.of(owner)
+    user_settings.export_choices = {"visibility": {str(triggers[LACK_OF_TRUST].pk): "theme"}}
+    user_settings.save()
     with pytest.raises(CommandError, match="only one “Manager” trigger is on Theme only") as error:
         command(owner.username, "--format", "md", "--include-private")
     assert LACK_OF_TRUST not in str(error.value)
@@ -671,7 +680,7 @@ def test_theme_only_is_refused_by_the_command_without_naming_the_trigger(owner_c
 def test_theme_only_shares_a_count_and_no_level_in_any_format(owner_client, owner, fmt):
     """The three Culture triggers on Theme only: Strong/Not present/Faint, then Strong/Clear/
     Not present, then Strong/Clear/Clear. Every other shared trigger is Faint."""
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     text = exported(owner_client, fmt, form_data(owner, ago(2), ago(0), culture(triggers), notes=True))
     for level in ("Strong", "Clear", "Not present"):
         assert level not in text
@@ -696,7 +705,7 @@ def test_theme_only_shares_a_count_and_no_level_in_any_format(owner_client, owne
 
 
 def test_the_printable_chart_has_no_row_and_no_level_for_theme_only_triggers(owner_client, owner):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     data = form_data(owner, ago(2), ago(0), culture(triggers))
     response = owner_client.post(reverse("export_download", args=["print"]), data)
     figure = json.loads(
@@ -708,7 +717,7 @@ def test_the_printable_chart_has_no_row_and_no_level_for_theme_only_triggers(own
 
 
 def test_a_printable_page_with_only_theme_counts_draws_no_chart(owner_client, owner):
-    triggers = default_checklist(owner)
+    triggers = rated_default_checklist(owner)
     hidden = dict.fromkeys(triggers.values(), "hide")
     text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), hidden | culture(triggers)))
     assert "fig-shared" not in text
@@ -805,7 +814,6 @@ def test_hostile_talking_points_render_as_the_same_lines_and_no_markup(hostile):
 
 @pytest.fixture
 def hostile_history(owner):
-    owner.triggers.all().delete()
     shown = make_trigger(owner, "# Title with [a link](http://evil.example)", theme="Team")
     themed = [make_trigger(owner, f"Themed {n}", theme="<b>Pay</b> | `x`") for n in (1, 2)]
     checkin = make_checkin(
@@ -835,6 +843,7 @@ def test_the_markdown_export_renders_hostile_words_as_text_and_nothing_else(
 def test_building_an_export_takes_the_same_few_queries_however_long_the_period(
     owner, django_assert_num_queries, months
 ):
+    add_default_checklist(owner)
     triggers = list(Trigger.objects.filter(user=owner))
     for n in range(months * 2):  # the period and the one before it
         make_checkin(owner, ago(n), dict.fromkeys(triggers, n % 4))
@@ -851,7 +860,6 @@ def test_building_an_export_takes_the_same_few_queries_however_long_the_period(
 @pytest.fixture
 def changes(owner):
     """Six months: three before the period, three in it, each trigger telling a story."""
-    owner.triggers.all().delete()
     new = make_trigger(owner, "Newly turning up")
     worse = make_trigger(owner, "Getting worse")
     better = make_trigger(owner, "Getting better")
@@ -985,7 +993,6 @@ def test_the_csv_has_one_row_per_month_and_shared_trigger(owner_client, history)
 
 
 def test_csv_cells_that_a_spreadsheet_would_read_as_formulas_are_neutralised(owner, owner_client):
-    owner.triggers.all().delete()
     formula = make_trigger(owner, '=HYPERLINK("http://evil.example","Click")')
     plain = make_trigger(owner, "Plain = fine in the middle")
     points = {3: "@SUM(A1:A9)", 2: "-2", 1: "\tx", 0: "\rx"}

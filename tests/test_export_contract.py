@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from assessments.models import LEVEL_NAMES, CheckIn, Rating, Trigger, add_months, this_month
+from assessments.models import CheckIn, Level, Rating, Trigger, add_months, this_month
 
 from .factories import make_user
 
@@ -213,7 +213,7 @@ def chart_facts(figure: dict | None, titles: dict[str, str]) -> set:
         for day, level, hover in zip(trace["x"], levels, hovers, strict=True):
             if level is not None:
                 note = hover.split("<br>")[2] if hover.count("<br>") == 2 else ""
-                facts |= line_facts(month_name(day), title, LEVEL_NAMES[level], norm(note))
+                facts |= line_facts(month_name(day), title, Level(level).label, norm(note))
     return facts
 
 
@@ -244,8 +244,7 @@ def csv_facts(text: str) -> set:
 
 
 def make_history(scenario: dict):
-    user = make_user("contract")
-    user.triggers.all().delete()
+    user = make_user("contract", default_checklist=False)
     triggers = [
         Trigger.objects.add(user=user, title=t["title"], theme=t["theme"], private=t["private"])
         for t in scenario["triggers"]
