@@ -18,7 +18,9 @@ class AnswerField(BoundField):
 
     @property
     def aria_describedby(self):
-        return None  # the page writes each hint into the label, or describes the fieldset with it
+        # The page writes each hint into the label, or describes the fieldset with it; an
+        # error is in the answer's status, under the id Django's own templates give it.
+        return f"{self.auto_id}_error" if self.errors else None
 
     def value(self):
         # A refused form shows what was sent, and what is stored for the answers it didn't send.
@@ -79,6 +81,8 @@ class CheckInForm(forms.Form):
             # An autosave sends one answer: fields for the rest would only cost time.
             if not self.is_bound or f"level_{trigger.pk}" in self.data or f"note_{trigger.pk}" in self.data:
                 self._add_fields(trigger)
+        # The page's order: after a refused submit the focus goes to the first field to fix.
+        self.order_fields([*SCORE_FIELDS, *(name for name in self.fields if TRIGGER_KEY.match(name))])
 
     def _add_fields(self, trigger: Trigger) -> None:
         self.fields[f"level_{trigger.pk}"] = _choice(trigger.title, Level)

@@ -29,6 +29,7 @@ class NoteNeedsLevel(Exception):
     """A trigger's note was sent without a level to hang it on."""
 
     def __init__(self, trigger: Trigger):
+        self.trigger = trigger
         super().__init__(f"Choose a level for “{trigger.title}” and its note is saved with it.")
 
 

@@ -203,7 +203,7 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
                 user=request.user, month=month, triggers=triggers, answers=form.answers(), checkin=existing
             )
         except NoteNeedsLevel as problem:
-            form.add_error(None, str(problem))
+            form.add_error(f"level_{problem.trigger.pk}", str(problem))
 
     if request.htmx:
         if saved is None:

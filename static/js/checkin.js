@@ -39,10 +39,24 @@
   const refusal = (message) => ({ text: message, className: "error" });
 
   function show(answer, { text, className, role }) {
+    // A refusal marks the answer's fields invalid and describes them with its message, under
+    // the id the page gives a refusal it was sent back with.
+    const refused = className === "error";
+    const errorId = `${answer.querySelector("[name]").name}_error`;
+    for (const field of answer.querySelectorAll("[name]")) {
+      if (refused) {
+        field.setAttribute("aria-invalid", "true");
+        field.setAttribute("aria-describedby", errorId);
+      } else {
+        field.removeAttribute("aria-invalid");
+        field.removeAttribute("aria-describedby");
+      }
+    }
     const status = answer.querySelector(".status");
     const current = status.firstElementChild;
     if (current && current.textContent === text) return; // an alert must not repeat on every retry
     const span = document.createElement("span");
+    if (refused) span.id = errorId;
     span.className = className;
     span.textContent = text;
     if (role) span.setAttribute("role", role);
