@@ -1,0 +1,338 @@
+"""Every page in a real Chromium, checked by axe-core, in light and dark, on a laptop and a
+phone: zero violations of any impact.
+
+axe can't see everything WCAG 2.2 AA asks. It doesn't measure a control's boundary against
+what is around it (1.4.11), so the sweep measures that too: every field, answer button,
+button and range link, and the focus ring, at 3:1 or more. And it checks that no chart
+(`role="img"`, whose content a screen reader skips) holds anything the keyboard can reach.
+"""
+
+import inspect
+from collections import Counter
+from io import StringIO
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from assessments import mail
+from assessments.models import Job, Trigger, UserSettings, add_months, this_month
+
+from ..factories import make_user
+
+SCHEMES = ("light", "dark")
+WIDTHS = (1280, 390)
+
+AXE = Axe()
+# axe's default rules, and its experimental ones that test a WCAG success criterion.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "rules": {
+        rule: {"enabled": True}
+        for rule in (
+            "css-orientation-lock",
+            "focus-order-semantics",
+            "label-content-name-mismatch",
+            "p-as-heading",
+            "table-fake-caption",
+            "td-has-header",
+        )
+    },
+}
+
+# What axe leaves out, measured in the page. A control's boundary is its border, or its fill
+# where that stands out more, against the first opaque background behind it. Native radios
+# and checkboxes are drawn by the browser, disabled buttons are exempt (WCAG 1.4.11).
+BEYOND_AXE = """
+() => {
+  const CONTROLS = [
+    "input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file])",
+    "textarea", "select", "button:not(:disabled):not(.link)", ".button", ".button-like",
+    ".scale label", ".levels label", ".ranges a",
+  ].join(", ");
+  const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+  const channels = (colour) => colour.match(/[\\d.]+/g).map(Number);
+  const opaque = (colour) => { const c = channels(colour); return c.length === 3 || c[3] === 1; };
+  const luminance = ([r, g, b]) => {
+    const linear = (c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(channels(a)), luminance(channels(b))].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const behind = (element) => {
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      const colour = getComputedStyle(e).backgroundColor;
+      if (opaque(colour)) return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const problems = [];
+  for (const element of document.querySelectorAll(CONTROLS)) {
+    const style = getComputedStyle(element);
+    if (!element.getClientRects().length || style.visibility === "hidden") continue;
+    const around = behind(element);
+    const border = parseFloat(style.borderTopWidth) > 0 ? ratio(style.borderTopColor, around) : 0;
+    const fill = opaque(style.backgroundColor) ? ratio(style.backgroundColor, around) : 0;
+    if (Math.max(border, fill) < 3) {
+      const seen = `border ${border.toFixed(2)}:1, fill ${fill.toFixed(2)}:1`;
+      problems.push(`boundary under 3:1 (${seen}): ${element.outerHTML.slice(0, 100)}`);
+    }
+  }
+  const probe = document.createElement("div");
+  document.body.append(probe);
+  for (const name of ["--bg", "--card"]) {
+    probe.style.cssText = `color: var(--focus); background: var(${name})`;
+    const seen = ratio(getComputedStyle(probe).color, getComputedStyle(probe).backgroundColor);
+    if (seen < 3) problems.push(`focus ring ${seen.toFixed(2)}:1 on ${name}`);
+  }
+  probe.remove();
+  for (const chart of document.querySelectorAll("[role=img]")) {
+    for (const element of chart.querySelectorAll(FOCUSABLE)) {
+      if (element.tabIndex >= 0) problems.push(`focusable in a chart: ${element.outerHTML.slice(0, 100)}`);
+    }
+  }
+  return problems;
+}
+"""
+
+
+def wait_for_charts(page) -> None:
+    """Every chart drawn, each scrolled into view first (a chart may wait to be seen)."""
+    for chart in page.locator("[data-figure]").all():
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for(state="attached")
+
+
+def cookie_for(user, live_server) -> dict:
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+def submit_empty(page, button: str) -> None:
+    """Send a form with nothing filled in, past the browser's own checks, as an older
+    browser would."""
+    page.evaluate("document.querySelectorAll('form').forEach((form) => { form.noValidate = true; })")
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+@pytest.fixture
+def people(live_server, settings):
+    """The demo account, with something in every part of every page, and a new account."""
+    settings.EMAIL_HOST = "smtp.example.org"  # the forgotten-password pages exist
+    call_command("seed_demo", stdout=StringIO())
+    demo = get_user_model().objects.get(username="demo")
+    demo.email = "demo@example.org"
+    demo.save()
+    UserSettings.of(demo).new_calendar_token()
+    newcomer = make_user("newcomer", email="new@example.org", verified=True)
+    triggers = Trigger.objects.filter(user=demo, retired__isnull=True).order_by("position")
+    triggers.last().retire()  # the checklist shows its Retired section
+    return {
+        "demo": demo,
+        "newcomer": newcomer,
+        "trigger": triggers.first(),
+        "alone_in_theme": Trigger.objects.get(user=demo, theme="Manager"),
+        "job": Job.objects.filter(user=demo).first(),
+        "cookies": {user.username: cookie_for(user, live_server) for user in (demo, newcomer)},
+    }
+
+
+def pages(people, settings) -> list:
+    """(name, who is logged in, how to get there) for every page and state worth checking.
+    A visit that yields leaves the page to axe at its yield, and then tidies up."""
+    demo, newcomer = people["demo"], people["newcomer"]
+    month = this_month()
+    past = add_months(month, -5)
+    reset = f"/accounts/password/reset/{urlsafe_base64_encode(force_bytes(demo.pk))}/"
+    reset_token = default_token_generator.make_token(demo)
+
+    def goto(path):
+        def visit(page):
+            page.goto(path)
+
+        return visit
+
+    def refused(path, button):
+        def visit(page):
+            page.goto(path)
+            submit_empty(page, button)
+
+        return visit
+
+    def signup_closed(page):
+        settings.SIGNUP_OPEN = False
+        page.goto("/signup/")
+        settings.SIGNUP_OPEN = True
+
+    def new_password(page):
+        page.goto(f"{reset}{reset_token}/")
+
+    def new_password_refused(page):
+        new_password(page)
+        submit_empty(page, "Set new password")
+
+    def verify_email(page):
+        page.goto(f"/email/verify/{mail.make_token(demo, demo.email)}/")
+
+    def checkin_refused(page):
+        # The whole form posted, as it is without JavaScript, and refused by the server.
+        page.goto(f"/check-in/{month:%Y-%m}/")
+        page.get_by_label("Typical weekly hours").fill("500")
+        with page.expect_navigation():
+            page.evaluate("document.querySelector('form.checkin').submit()")
+
+    def answer_again(page):
+        """A past month's first trigger answered again: returns its fieldset."""
+        page.goto(f"/check-in/{past:%Y-%m}/")
+        group = page.locator("fieldset.trigger").first
+        label = "Clear" if group.get_by_label("Faint", exact=True).is_checked() else "Faint"
+        group.get_by_label(label, exact=True).check()
+        return group
+
+    def checkin_saved(page):
+        answer_again(page).get_by_role("status").get_by_text("Saved").wait_for()
+
+    def checkin_not_saved(page):
+        page.route(
+            "**/check-in/**",
+            lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+        )
+        group = answer_again(page)
+        group.get_by_text("Not saved — retrying").wait_for()
+        yield
+        page.unroute("**/check-in/**")
+        group.get_by_role("status").get_by_text("Saved").wait_for()
+
+    def checklist_refused(page):
+        page.goto("/checklist/")
+        page.evaluate("document.querySelector('form.add').noValidate = true")
+        page.get_by_role("button", name="Add trigger").click()
+        page.locator("[aria-invalid=true]").first.wait_for()
+
+    def export_refused(page):
+        start, alone = add_months(month, -2), people["alone_in_theme"]
+        page.goto(f"/export/?start={start:%Y-%m}&end={month:%Y-%m}&t_{alone.pk}=theme")
+
+    def printable(page):
+        page.goto("/export/")
+        with page.context.expect_page() as opened:
+            page.get_by_role("button", name="Printable page").click()
+        opened.value.wait_for_load_state("domcontentloaded")
+        yield opened.value
+        opened.value.close()
+
+    def settings_refused(page):
+        page.goto("/settings/")
+        jobs = page.get_by_role("region", name="Jobs")
+        page.evaluate("document.querySelectorAll('form').forEach((form) => { form.noValidate = true; })")
+        jobs.get_by_role("button", name="Add job").click()
+        jobs.locator("[aria-invalid=true]").first.wait_for()
+
+    return [
+        ("landing (log-in)", None, goto("/")),
+        ("log-in refused", None, refused("/accounts/login/", "Log in")),
+        ("sign-up", None, goto("/signup/")),
+        ("sign-up refused", None, refused("/signup/", "Sign up")),
+        ("sign-up closed", None, signup_closed),
+        ("forgot password", None, goto("/accounts/password/reset/")),
+        ("forgot password refused", None, refused("/accounts/password/reset/", "Send the link")),
+        ("reset link sent", None, goto("/accounts/password/reset/sent/")),
+        ("new password", None, new_password),
+        ("new password refused", None, new_password_refused),
+        ("reset link broken", None, goto(f"{reset}not-a-token/")),
+        ("password reset done", None, goto("/accounts/password/reset/done/")),
+        ("verify email, logged out", None, verify_email),
+        ("verify link broken", None, goto("/email/verify/broken/")),
+        ("not found", None, goto("/no-such-page/")),
+        ("dashboard", demo, goto("/")),
+        ("dashboard, 3 years", demo, goto("/?range=3y")),
+        ("dashboard, all", demo, goto("/?range=all")),
+        ("check-in, this month", demo, goto(f"/check-in/{month:%Y-%m}/")),
+        ("check-in, past month", demo, goto(f"/check-in/{past:%Y-%m}/")),
+        ("check-in, an answer saved", demo, checkin_saved),
+        ("check-in, a save failed", demo, checkin_not_saved),
+        ("check-in refused (no autosave)", demo, checkin_refused),
+        ("check-in, future month", demo, goto(f"/check-in/{add_months(month, 1):%Y-%m}/")),
+        ("history", demo, goto("/history/")),
+        ("checklist", demo, goto("/checklist/")),
+        ("checklist, editing a trigger", demo, goto(f"/checklist/{people['trigger'].pk}/edit/")),
+        ("checklist, add refused", demo, checklist_refused),
+        ("export", demo, goto("/export/")),
+        ("export, Theme only refused", demo, export_refused),
+        ("export, printable page", demo, printable),
+        ("settings", demo, goto("/settings/")),
+        ("settings, editing a job", demo, goto(f"/settings/jobs/{people['job'].pk}/edit/")),
+        ("settings, job refused", demo, settings_refused),
+        ("change password", demo, goto("/accounts/password/")),
+        ("change password refused", demo, refused("/accounts/password/", "Change password")),
+        ("password changed", demo, goto("/accounts/password/done/")),
+        ("delete account", demo, goto("/settings/delete-account/")),
+        ("delete account refused", demo, refused("/settings/delete-account/", "Delete my account")),
+        ("verify email, logged in", demo, verify_email),
+        ("dashboard, no check-ins yet", newcomer, goto("/")),
+        ("check-in, first ever", newcomer, goto(f"/check-in/{month:%Y-%m}/")),
+        ("history, empty", newcomer, goto("/history/")),
+        ("settings, address verified", newcomer, goto("/settings/")),
+    ]
+
+
+def report(found: list[tuple[str, dict]]) -> str:
+    lines = []
+    for where, violation in found:
+        lines.append(f"\n{where}: {violation['id']} ({violation['impact']}) — {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {', '.join(map(str, node['target']))}")
+            lines.append(f"    {node['html'][:160]}")
+            lines.append("    " + node["failureSummary"].replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def test_every_page_has_no_accessibility_violation_in_light_and_dark_on_a_laptop_and_a_phone(
+    browser, live_server, people, settings
+):
+    visits = pages(people, settings)
+    found: list[tuple[str, dict]] = []
+    beyond: list[str] = []
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            context = browser.new_context(
+                base_url=live_server.url, color_scheme=scheme, viewport={"width": width, "height": 900}
+            )
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            logged_in = None
+            for name, user, visit in visits:
+                if user != logged_in:
+                    context.clear_cookies()
+                    if user:
+                        context.add_cookies([people["cookies"][user.username]])
+                    logged_in = user
+                steps = visit(page)
+                shown = (next(steps, None) if inspect.isgenerator(steps) else None) or page
+                wait_for_charts(shown)
+                where = f"{name} [{scheme}, {width}px]"
+                found += [(where, v) for v in AXE.run(shown, options=AXE_OPTIONS).response["violations"]]
+                beyond += [f"{where}: {problem}" for problem in shown.evaluate(BEYOND_AXE)]
+                if inspect.isgenerator(steps):
+                    next(steps, None)
+            context.close()
+
+    nodes = Counter()
+    for where, violation in found:
+        nodes[violation["id"], where.split(" [")[0]] += len(violation["nodes"])
+    summary = "\n".join(f"  {rule} on {name}: {n}" for (rule, name), n in sorted(nodes.items()))
+    assert not found and not beyond, (
+        f"axe found (rule on page: elements, over the four views):\n{summary}\n{report(found)}\n\n"
+        + "Beyond axe:\n"
+        + "\n".join(beyond)
+    )
