@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+from .conftest import WATCH_PRINT
+
 CHARTS = ["fig-together", "fig-heatmap", "fig-cooccurrence", "fig-wellbeing"]
 
 # Installed before any page script runs: every CSP violation the page meets is kept.
@@ -34,8 +36,10 @@ def bars_drawn(page) -> int:
 
 
 def wait_for_charts(page, figures=CHARTS) -> None:
+    """Until each chart is drawn. A chart is drawn as it nears the view: scroll to each."""
     for figure in figures:
-        page.wait_for_selector(f"{chart(figure)} svg.main-svg", state="attached")
+        page.locator(chart(figure)).scroll_into_view_if_needed()
+        page.wait_for_selector(f"{chart(figure)}[data-drawn] svg.main-svg", state="attached")
 
 
 @pytest.fixture
@@ -157,6 +161,74 @@ def test_dashboard_fits_a_phone_without_sideways_scrolling(demo, range_key):
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth, window.innerWidth]"
     )
     assert widths[0] <= widths[1] == 390, widths
+    assert_no_trouble(demo)
+
+
+# Drawn when needed -------------------------------------------------------------------
+
+# The charts whose figures plotly.js has drawn so far, in the order it drew them.
+DRAWN = "() => performance.getEntriesByName('chart drawn').map((mark) => mark.detail)"
+
+
+def settle(page) -> None:
+    """Until the page has drawn whatever it draws without being scrolled."""
+    page.wait_for_selector(f"{chart('fig-together')}[data-drawn]", state="attached")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # a few frames, for any other chart it would draw
+
+
+def test_the_page_is_ready_before_any_chart_is_drawn(demo):
+    demo.goto("/?range=all")
+    settle(demo)
+    ready, first = demo.evaluate(
+        """() => [performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
+                  performance.getEntriesByName("chart drawn")[0].startTime]"""
+    )
+    assert ready < first
+
+
+def test_the_chart_in_view_is_drawn_before_the_ones_above_it(demo):
+    demo.set_viewport_size({"width": 1200, "height": 500})
+    demo.goto("/?range=all#chart-wellbeing-heading")
+    wait_for_charts(demo, ["fig-wellbeing"])
+    assert demo.evaluate(DRAWN)[0] == "fig-wellbeing"
+    assert_no_trouble(demo)
+
+
+def test_a_chart_far_below_the_view_is_drawn_once_scrolled_near(demo):
+    demo.set_viewport_size({"width": 1200, "height": 500})
+    demo.goto("/?range=all")
+    settle(demo)
+    assert "fig-wellbeing" not in demo.evaluate(DRAWN)
+    assert demo.locator(f"{chart('fig-wellbeing')} svg").count() == 0
+    demo.locator(chart("fig-cooccurrence")).scroll_into_view_if_needed()
+    demo.wait_for_selector(f"{chart('fig-wellbeing')}[data-drawn] svg.main-svg", state="attached")
+    assert sorted(demo.evaluate(DRAWN)) == sorted(CHARTS)
+    assert_no_trouble(demo)
+
+
+def test_printing_draws_every_chart_first(demo):
+    demo.set_viewport_size({"width": 1200, "height": 500})
+    demo.add_init_script(WATCH_PRINT)
+    demo.goto("/?range=all")
+    settle(demo)
+    assert "fig-wellbeing" not in demo.evaluate(DRAWN)
+    demo.pdf()  # as the browser's print and "Save as PDF" do: beforeprint, print, afterprint
+    assert demo.evaluate("window.drawnWhenPrinted") == [True] * 4
+    assert_no_trouble(demo)
+
+
+def test_a_new_colour_scheme_redraws_the_charts_in_its_colours(demo):
+    demo.goto("/?range=all")
+    settle(demo)
+    tick = f"document.querySelector('{chart('fig-together')} .ytick text')"
+    light = demo.evaluate(f"getComputedStyle({tick}).fill")
+    demo.emulate_media(color_scheme="dark")
+    demo.wait_for_function(f"(light) => getComputedStyle({tick}).fill !== light", arg=light)
+    # A chart drawn afterwards takes the new colours too.
+    wait_for_charts(demo, ["fig-wellbeing"])
+    label = f"document.querySelector('{chart('fig-wellbeing')} .ytick text')"
+    assert demo.evaluate(f"getComputedStyle({label}).fill") == demo.evaluate(f"getComputedStyle({tick}).fill")
     assert_no_trouble(demo)
 
 

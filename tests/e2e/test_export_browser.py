@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from assessments.models import add_months, this_month
 from tests.factories import PASSWORD, make_checkin, make_trigger, make_user
 
+from .conftest import WATCH_PRINT
+
 # Installed in every page of the context before any of its scripts run.
 WATCH_CSP = """
 window.cspViolations = [];
@@ -135,6 +137,26 @@ def test_the_printable_page_opens_in_a_new_tab_and_draws_only_what_is_shared(exp
     printable.emulate_media(media="print")
     expect(printable.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
     assert_no_trouble(page, printable)
+
+
+def test_the_printable_page_draws_its_chart_before_it_prints(export_page, browser, live_server):
+    # A window too short to come near the chart, which is drawn only when the page prints.
+    state = export_page.context.storage_state()
+    context = browser.new_context(
+        base_url=live_server.url, storage_state=state, viewport={"width": 800, "height": 100}
+    )
+    context.add_init_script(WATCH_PRINT)
+    page = context.new_page()
+    page.goto("/export/")
+    with context.expect_page() as info:
+        page.get_by_role("button", name="Printable page").click()
+    printable = info.value
+    printable.wait_for_load_state("networkidle")
+    printable.wait_for_timeout(300)  # a few frames, for a chart it would draw
+    assert printable.locator("div[data-figure] svg").count() == 0
+    printable.pdf()
+    assert printable.evaluate("window.drawnWhenPrinted") == [True]
+    context.close()
 
 
 def choose(page, title: str, choice: str) -> None:
