@@ -20,7 +20,11 @@ LEVEL_COLOURS = {
     Level.STRONG: "#D55E00",
 }
 LINE_COLOURS = {"wellbeing": "#009E73", "satisfaction": "#0072B2", "energy": "#CC79A7"}
-MARGIN = {"l": 40, "r": 20, "t": 30, "b": 40}
+MARGIN = {"l": 45, "r": 20, "t": 30, "b": 40}
+LEGEND = {"orientation": "h", "y": -0.15}  # under the plot
+# Margins with room for the legend under the plot: plotly.js grows margins to fit what they
+# hold, but then draws the whole chart a second time.
+LEGEND_MARGIN = {**MARGIN, "b": 73}
 
 
 # Instead of plotly's default template, which is 7 KB in every figure for plotly.js to apply
@@ -125,7 +129,8 @@ def together(
         annotations=annotations,
         yaxis={"title": {"text": "triggers turning up"}, "rangemode": "tozero", "dtick": 1},
         xaxis={"type": "date", "range": _padded(months)},
-        legend={"orientation": "h", "y": -0.15},
+        legend=LEGEND,
+        margin=LEGEND_MARGIN,
     )
 
 
@@ -251,7 +256,8 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
             "showgrid": False,
         },
         xaxis={"type": "date", "range": _padded(months)},
-        legend={"orientation": "h", "y": -0.15},
+        legend=LEGEND,
+        margin={**LEGEND_MARGIN, "r": 53},  # and room for the hours axis
     )
 
 

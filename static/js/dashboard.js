@@ -1,10 +1,11 @@
 // Draws the dashboard's figures. Each chart is a <div data-figure="ID"> whose figure
 // (built on the server) waits in <script type="application/json" id="ID">.
 //
-// Drawing a chart takes a while, so none is drawn before the page is usable: after the
-// first paint, the chart nearest the view goes first, one chart per frame, and a chart
-// further down waits until it comes within a screen of the view. A drawn chart gets
-// data-drawn and a "chart drawn" performance mark. Printing draws every chart first.
+// Drawing a chart takes a while, so none is drawn before the page is usable: plotly.js
+// loads without holding the page up (async), and once it is there, after a paint, the chart
+// nearest the view goes first, one chart per frame; a chart further down waits until it
+// comes within a screen of the view. A drawn chart gets data-drawn and a "chart drawn"
+// performance mark. Printing draws every chart first.
 (function () {
   "use strict";
 
@@ -44,10 +45,11 @@
   }
 
   function draw(element) {
+    if (!window.Plotly) return; // not loaded yet: watch() starts drawing once it is
     near.unobserve(element);
     if (waiting.indexOf(element) >= 0) waiting.splice(waiting.indexOf(element), 1);
     var source = document.getElementById(element.dataset.figure);
-    if (!source || !window.Plotly) return;
+    if (!source) return;
     var c = colours();
     var figure = JSON.parse(source.textContent);
     var layout = Object.assign({}, figure.layout, {
@@ -99,6 +101,11 @@
   }
 
   function watch(root) {
+    if (!window.Plotly) {
+      var plotly = document.querySelector("script[data-plotly]");
+      plotly.addEventListener("load", function () { watch(root); });
+      return;
+    }
     root.querySelectorAll("[data-figure]").forEach(function (element) { near.observe(element); });
   }
 
