@@ -43,7 +43,8 @@ format: $(VENV)/.test
 
 # The charts' plotly.js: a bundle of only the trace types they draw (bar and heatmap;
 # scatter is in plotly.js's core), built from npm at the version the installed plotly
-# package bundles, which tests/test_dashboard.py checks. Needs node and npm.
+# package bundles, which tests/test_dashboard.py checks. No CSS goes in: the page links
+# plotly.css, beside it. Needs node and npm.
 PLOTLY_DIR := static/vendor/plotly
 plotly: $(VENV)/.base
 	set -e; version=$$($(PY) -c "import plotly.offline; print(plotly.offline.get_plotlyjs_version())"); \
