@@ -6,16 +6,35 @@ file twice gives the same result as restoring it once.
 """
 
 import json
+from collections import defaultdict
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from .models import ANSWER_FIELDS, CheckIn, Job, Rating, Trigger, UserSettings, this_month
+from .models import (
+    ANSWER_FIELDS,
+    FIRST_MONTH,
+    MAX_ACTIVE_TRIGGERS,
+    MAX_JOBS,
+    MAX_RATINGS,
+    MAX_TEXT,
+    MAX_TRIGGERS,
+    CheckIn,
+    Job,
+    Level,
+    Rating,
+    Trigger,
+    UserSettings,
+    months_in,
+    this_month,
+)
 
 SCHEMA, VERSION = "careerapp-backup", 1
-MAX_BYTES = 5 * 1024 * 1024
+# A backup of an account at every ceiling (see models) is under 8 MB in any alphabet.
+MAX_BYTES = 10 * 2**20
 # Every setting its owner edits. The export choices follow their own rule (see _replace);
 # the verified address, the calendar secret and the month last reminded belong to this
 # server, not to a file (they are not editable).
@@ -26,6 +45,7 @@ SETTINGS = [
 ]
 # Backups written before these settings existed lack them: the account keeps its own.
 ADDED_LATER = {"due_day", "reminders"}
+LEVELS = set(Level.values)
 
 
 class RestoreError(Exception):
@@ -35,7 +55,15 @@ class RestoreError(Exception):
 def dump(user) -> dict:
     user_settings = UserSettings.of(user)
     triggers = list(Trigger.objects.filter(user=user))
-    checkins = list(CheckIn.objects.filter(user=user).order_by("month").prefetch_related("ratings"))
+    checkins = list(CheckIn.objects.filter(user=user).order_by("month"))
+    # Plain rows, not model instances: an account may hold tens of thousands of ratings.
+    ratings = defaultdict(list)
+    for checkin_id, trigger_id, level, note in (
+        Rating.objects.filter(checkin__user=user)
+        .order_by("checkin", "trigger")
+        .values_list("checkin", "trigger", "level", "note")
+    ):
+        ratings[checkin_id].append({"trigger": trigger_id, "level": level, "note": note})
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -64,10 +92,7 @@ def dump(user) -> dict:
                 **{name: getattr(c, name) for name in ANSWER_FIELDS},
                 "backfilled": c.backfilled,
                 "created": c.created.isoformat(),
-                "ratings": [
-                    {"trigger": r.trigger_id, "level": r.level, "note": r.note}
-                    for r in sorted(c.ratings.all(), key=lambda r: r.trigger_id)
-                ],
+                "ratings": ratings[c.pk],
             }
             for c in checkins
         ],
@@ -83,6 +108,54 @@ def dump(user) -> dict:
     }
 
 
+TOO_LARGE = f"The file is larger than {MAX_BYTES // 2**20} MB, the most a restore takes."
+# Room for the form around the file: its boundaries, headers and CSRF token.
+MAX_BODY = MAX_BYTES + 64 * 2**10
+
+
+def body_problem(content_length: str | None) -> tuple[str, int] | None:
+    """Why a restore request can't be read, judged by its Content-Length alone, with the
+    status to answer; None when it may be read."""
+    try:
+        length = int(content_length or "")
+    except ValueError:
+        return "The upload didn’t say how large it is, so it wasn’t read. Choose the file again.", 411
+    return (TOO_LARGE, 413) if length > MAX_BODY else None
+
+
+class UploadHandler(MemoryFileUploadHandler):
+    """Every upload the app reads, kept in memory and never longer than a backup can be:
+    reading stops once more has arrived, whatever the request's headers said."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated, self.received, self.too_large = True, 0, False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > MAX_BYTES:
+            self.too_large = True
+            raise StopUpload(connection_reset=True)
+        return super().receive_data_chunk(raw_data, start)
+
+
+def dumps(data: dict) -> str:
+    """A backup as JSON text: each trigger, check-in and job on a line of its own, so it
+    reads well and is written by json's fast encoder (indenting makes it write in Python,
+    several times slower on a long history)."""
+
+    def line(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(f"    {line(item)}" for item in value)
+            parts.append(f"  {line(key)}: [\n{items}\n  ]")
+        else:
+            parts.append(f"  {line(key)}: {line(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def load(file) -> dict:
     """The backup in a binary file, read no further than a backup can be long."""
     return parse(file.read(MAX_BYTES + 1))
@@ -90,9 +163,7 @@ def load(file) -> dict:
 
 def parse(raw: bytes) -> dict:
     if len(raw) > MAX_BYTES:
-        raise RestoreError(
-            f"The file is larger than {MAX_BYTES // 2**20} MB, so it can’t be a backup from careerapp."
-        )
+        raise RestoreError(TOO_LARGE)
     try:
         text = raw.decode("utf-8")
         data = json.loads(text)
@@ -174,10 +245,14 @@ def _setting(settings: dict, name: str):
     return _field(settings, name, kind, "Settings", optional=name in ADDED_LATER)
 
 
-def _list(data: dict, name: str) -> list:
+def _list(data: dict, name: str, most: int, ceiling: str) -> list:
+    """The backup's list of `name`, refused (before reading its items) when it holds more
+    than the `most` an account can."""
     value = data.get(name)
     if not isinstance(value, list):
         raise RestoreError(f"The backup has no list of {name}.")
+    if len(value) > most:
+        raise RestoreError(f"The backup has {len(value)} {name}; {ceiling}.")
     return value
 
 
@@ -193,8 +268,9 @@ def read(user, data: dict):
     if not isinstance(choices, dict):
         raise RestoreError("Settings: the export choices should be an object.")
 
+    listed = _list(data, "triggers", MAX_TRIGGERS, f"an account keeps {MAX_TRIGGERS}, retired ones included")
     triggers = {}
-    for n, item in enumerate(_list(data, "triggers"), 1):
+    for n, item in enumerate(listed, 1):
         where = f"Trigger {n}"
         ref = _field(item, "id", int, where)
         if ref in triggers:
@@ -214,14 +290,26 @@ def read(user, data: dict):
             ["user"],
         )
 
-    checkins, months = [], set()
-    for n, item in enumerate(_list(data, "checkins"), 1):
+    active = sum(t.retired is None for t in triggers.values())
+    if active > MAX_ACTIVE_TRIGGERS:
+        raise RestoreError(
+            f"The backup has {active} active triggers; a checklist holds at most {MAX_ACTIVE_TRIGGERS}."
+        )
+
+    most = months_in(FIRST_MONTH, this_month())
+    listed = _list(data, "checkins", most, f"there are {most} months since {FIRST_MONTH:%B %Y}")
+    checkins, months, text = [], set(), 0
+    for n, item in enumerate(listed, 1):
         where = f"Check-in {n}"
         month = _date(_field(item, "month", str, where) + "-01", where)
         if month in months:
             raise RestoreError(f"{where}: there are two check-ins for {month:%B %Y}.")
         if month > this_month():
             raise RestoreError(f"{where}: {month:%B %Y} hasn’t started yet.")
+        if month < FIRST_MONTH:
+            raise RestoreError(
+                f"{where}: {month:%B %Y} is before {FIRST_MONTH:%B %Y}, the earliest month kept."
+            )
         months.add(month)
         checkin = CheckIn(
             user=user,
@@ -232,28 +320,38 @@ def read(user, data: dict):
         )
         _checked(checkin, where, ["user"])
         ratings, rated = [], set()
-        for rating in _field(item, "ratings", list, where):
+        listed = _field(item, "ratings", list, where)
+        if len(listed) > MAX_RATINGS:
+            raise RestoreError(
+                f"{where}: it rates {len(listed)} triggers; a check-in holds at most {MAX_RATINGS}."
+            )
+        for rating in listed:
             ref = _field(rating, "trigger", int, where)
             if ref not in triggers or ref in rated:
                 raise RestoreError(
                     f"{where}: a rating refers to trigger {ref}, which is unknown or rated twice."
                 )
             rated.add(ref)
-            ratings.append(
-                _checked(
-                    Rating(
-                        level=_field(rating, "level", int, where),
-                        note=_text(rating, "note", where, Rating.note.field.max_length),
-                    ),
-                    where,
-                    ["checkin", "trigger"],
-                )
-            )
-            ratings[-1].trigger_ref = ref
+            # Checked field by field: a model's full_clean for each of tens of thousands
+            # of ratings would take seconds.
+            level = _field(rating, "level", int, where)
+            if level not in LEVELS:
+                raise RestoreError(f"{where}: a rating’s level is {level}; levels go from 0 to 3.")
+            note = _text(rating, "note", where, Rating.note.field.max_length)
+            # Made here, outside the transaction that writes them: making tens of
+            # thousands of objects takes a while, and SQLite's write lock would wait.
+            ratings.append(Rating(checkin=checkin, trigger=triggers[ref], level=level, note=note))
+            text += len(note)
+        text += len(checkin.notes) + len(checkin.talking_points)
         checkins.append((checkin, ratings))
+    if text > MAX_TEXT:
+        raise RestoreError(
+            f"Its check-ins hold {text:,} characters of notes and talking points; "
+            f"an account keeps at most {MAX_TEXT:,}."
+        )
 
     jobs = []
-    for n, item in enumerate(_list(data, "jobs"), 1):
+    for n, item in enumerate(_list(data, "jobs", MAX_JOBS, f"careerapp keeps {MAX_JOBS}"), 1):
         where = f"Job {n}"
         job = Job(
             user=user,
@@ -284,11 +382,7 @@ def _replace(user, settings: dict, choices, triggers, checkins, jobs) -> None:
     Job.objects.filter(user=user).delete()
     Trigger.objects.bulk_create(triggers.values())
     CheckIn.objects.bulk_create(checkin for checkin, _ in checkins)
-    Rating.objects.bulk_create(
-        Rating(checkin=checkin, trigger=triggers[r.trigger_ref], level=r.level, note=r.note)
-        for checkin, ratings in checkins
-        for r in ratings
-    )
+    Rating.objects.bulk_create(rating for _, ratings in checkins for rating in ratings)
     Job.objects.bulk_create(jobs)
     # Export choices name triggers by id; the restored triggers have new ones.
     visibility = choices.get("visibility") if isinstance(choices.get("visibility"), dict) else {}

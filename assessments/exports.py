@@ -17,7 +17,18 @@ from datetime import date
 from django import forms
 from django.template.loader import render_to_string
 
-from .models import SCORE_FIELDS, CheckIn, Level, Rating, Trigger, UserSettings, add_months, this_month
+from .models import (
+    FIRST_MONTH,
+    SCORE_FIELDS,
+    CheckIn,
+    Level,
+    Rating,
+    Trigger,
+    UserSettings,
+    add_months,
+    months_in,
+    this_month,
+)
 
 SHOW, THEME, HIDE = "show", "theme", "hide"
 VISIBILITY = [(SHOW, "Show"), (THEME, "Theme only"), (HIDE, "Hide")]
@@ -26,11 +37,26 @@ SCORES = [*SCORE_FIELDS, "hours"]
 CHANGE = 0.5  # how far a mean level must move to count as worse or better
 # A theme's count says which trigger turned up unless at least this many share it.
 THEME_ONLY_AT_LEAST = 2
+# The longest period a page exports: every note of every month in it goes on the page.
+MAX_MONTHS = 12
+
+
+def period_problem(start: date, end: date, *, longest: int | None = MAX_MONTHS) -> str:
+    """What is wrong with the period from `start` to `end` (months), or ""."""
+    if start > end:
+        return "The period must start before it ends."
+    if start < FIRST_MONTH:
+        return f"The period can’t start before {FIRST_MONTH:%B %Y}."
+    if end > this_month():
+        return "The period can’t end in the future."
+    if longest and months_in(start, end) > longest:
+        return f"An export covers at most {longest} months: choose a shorter period."
+    return ""
 
 
 class MonthField(forms.DateField):
     input_formats = ["%Y-%m"]
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    widget = forms.DateInput(attrs={"type": "month", "min": f"{FIRST_MONTH:%Y-%m}"}, format="%Y-%m")
 
     def to_python(self, value):
         day = super().to_python(value)
@@ -48,6 +74,8 @@ class ExportForm(forms.Form):
         # Unbound until the person has chosen something: then the saved choices apply.
         super().__init__(data if data and "start" in data else None)
         self.triggers = triggers
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs["max"] = f"{this_month():%Y-%m}"
         self.initial = {key: value for key, value in saved.items() if key != "visibility"}
         for trigger in triggers:
             name = f"t_{trigger.pk}"
@@ -60,11 +88,9 @@ class ExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if start > end:
-                raise forms.ValidationError("The period must start before it ends.")
-            if end > this_month():
-                raise forms.ValidationError("The period can’t end in the future.")
+        problem = start and end and period_problem(start, end)
+        if problem:
+            raise forms.ValidationError(problem)
         return cleaned
 
     def choices(self) -> dict:
@@ -93,9 +119,12 @@ def theme_of(trigger: Trigger) -> str:
 
 
 def default_period(user) -> tuple[date, date]:
-    """The last three months that have check-ins (this month when there are none)."""
+    """The last three months that have check-ins (this month when there are none), within
+    the longest period an export covers."""
     months = list(CheckIn.objects.filter(user=user).order_by("-month").values_list("month", flat=True)[:3])
-    return (months[-1], months[0]) if months else (this_month(), this_month())
+    if not months:
+        return this_month(), this_month()
+    return max(months[-1], add_months(months[0], 1 - MAX_MONTHS)), months[0]
 
 
 def saved_choices(user, triggers: list[Trigger]) -> dict:
@@ -183,7 +212,7 @@ def build(user, choices: dict) -> Export:
     Raises `Refused` when a theme's count would tell which "theme only" trigger it is.
     """
     start, end = choices["start"], choices["end"]
-    length = (end.year - start.year) * 12 + end.month - start.month + 1
+    length = months_in(start, end)
     before_start, before_end = add_months(start, -length), add_months(start, -1)
     turn_up_level = UserSettings.of(user).turn_up_level
     chosen = choices["visibility"]
@@ -316,7 +345,9 @@ def markdown(export: Export) -> str:
 
 
 # Markdown viewers read more than text: these keep a person's words as the words they wrote.
-_MARKUP = re.compile(r"([\\`*_\[\]<>|~])")  # code, emphasis, links, images, HTML, tables
+# Code, emphasis, links, images, HTML, tables: each such character gets a backslash. The
+# backslash comes first, so the ones added after it stay single.
+_MARKUP = "\\`*_[]<>|~"
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" stays five characters, not "&"
 _BLOCK_MARK = re.compile(r"^([#+=-])")  # headings, lists, setext underlines
 _ORDERED = re.compile(r"^(\d+)([.)])")  # "1. " or "1) " starts a numbered list
@@ -324,7 +355,10 @@ _ORDERED = re.compile(r"^(\d+)([.)])")  # "1. " or "1) " starts a numbered list
 
 def _escape_line(line: str) -> str:
     # Leading spaces go: four of them would start a code block.
-    line = _ENTITY.sub(r"\\&", _MARKUP.sub(r"\\\1", line.strip()))
+    line = line.strip()
+    for char in _MARKUP:  # str.replace is many times faster than a regular expression here
+        line = line.replace(char, "\\" + char)
+    line = _ENTITY.sub(r"\\&", line)
     return _ORDERED.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
 
 

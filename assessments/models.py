@@ -2,10 +2,11 @@ import secrets
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
 
@@ -26,6 +27,43 @@ class Score(models.IntegerChoices):
     THREE = 3, "3"
     FOUR = 4, "4"
     FIVE = 5, "5"
+
+
+# What one account can hold. Sign-up is open, so anyone may hold an account: these ceilings
+# bound what any one of them can make a page cost (the README lists them).
+FIRST_MONTH = date(1970, 1, 1)  # the earliest month a check-in or an export can be for
+FIRST_JOB_DAY = date(1950, 1, 1)  # jobs may go further back: a career can start before 1970
+MAX_ACTIVE_TRIGGERS = 50
+MAX_TRIGGERS = 200  # retired ones included
+MAX_RATINGS = MAX_ACTIVE_TRIGGERS  # in one check-in
+MAX_JOBS = 50
+# Characters in all of an account's check-ins: private notes, talking points and the notes
+# on ratings together (each field has its own maximum too). A full backup stays restorable.
+MAX_TEXT = 1_000_000
+TEXT_FULL = (
+    f"Your check-ins hold {MAX_TEXT:,} characters of notes and talking points, the most an account "
+    "keeps. Shorten an older note to make room."
+)
+
+
+class LimitReached(Exception):
+    """An account is at one of its ceilings; the message says which and what to do."""
+
+
+def text_used(user_id: int) -> int:
+    """How many of `MAX_TEXT`'s characters the account's check-ins hold."""
+    length = {"n": models.Sum(Length("notes") + Length("talking_points"))}
+    checkins = CheckIn.objects.filter(user=user_id).aggregate(**length)["n"] or 0
+    return checkins + (
+        Rating.objects.filter(checkin__user=user_id).aggregate(n=models.Sum(Length("note")))["n"] or 0
+    )
+
+
+def lock_account(user_id: int) -> None:
+    """Hold the account's row until the transaction ends, so that two requests can't both
+    count below a ceiling and then both add (PostgreSQL). SQLite needs no lock: its
+    IMMEDIATE transactions let one writer in at a time."""
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
 
 
 # A check-in's answers besides its ratings, in the order the check-in page asks for them.
@@ -50,21 +88,38 @@ def previous_month(month: date) -> date:
     return add_months(month, -1)
 
 
+def months_in(start: date, end: date) -> int:
+    """How many calendar months from `start` to `end`, both included."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def this_month() -> date:
     return month_start(timezone.localdate())
 
 
 class TriggerQuerySet(models.QuerySet):
-    def with_rating_counts(self):
-        # Aggregating drops the default ordering, so it is given again.
-        return self.annotate(rating_count=models.Count("ratings")).order_by("position", "id")
+    def with_rated(self):
+        """Each trigger with `rated`: whether it has any rating (then it can't be deleted)."""
+        return self.annotate(rated=models.Exists(Rating.objects.filter(trigger=models.OuterRef("pk"))))
 
-    def next_position(self, user) -> int:
-        last = self.filter(user=user).aggregate(models.Max("position"))["position__max"]
-        return 0 if last is None else last + 1
+    @transaction.atomic
+    def make_room(self, user_id: int, *, adding: bool) -> int:
+        """Lock the account and return the next free position, or raise LimitReached when
+        one more active trigger (and, `adding` one, one more trigger) is more than it holds."""
+        lock_account(user_id)
+        counts = self.filter(user=user_id).aggregate(
+            active=models.Count("pk", filter=Q(retired__isnull=True)),
+            all=models.Count("pk"),
+            last=models.Max("position"),
+        )
+        full = Trigger.no_room(active=counts["active"], total=counts["all"] if adding else 0)
+        if full:
+            raise LimitReached(full)
+        return 0 if counts["last"] is None else counts["last"] + 1
 
+    @transaction.atomic
     def add(self, *, user, **fields) -> "Trigger":
-        return self.create(user=user, position=self.next_position(user), **fields)
+        return self.create(user=user, position=self.make_room(user.pk, adding=True), **fields)
 
 
 class Trigger(models.Model):
@@ -88,21 +143,49 @@ class Trigger(models.Model):
     def __str__(self):
         return self.title
 
-    def move(self, step: int) -> None:
-        """Move one place up (-1) or down (+1) among the active triggers."""
-        with transaction.atomic():
-            order = list(
-                Trigger.objects.select_for_update()
-                .filter(user=self.user_id, retired__isnull=True)
-                .values_list("pk", flat=True)
+    @staticmethod
+    def no_room(*, active: int, total: int) -> str:
+        """Why a checklist with these counts takes no more triggers; "" while it does."""
+        if active >= MAX_ACTIVE_TRIGGERS:
+            return (
+                f"Your checklist has {MAX_ACTIVE_TRIGGERS} active triggers, the most it holds. "
+                "Retire one first."
             )
-            if self.pk not in order:
-                return
-            here = order.index(self.pk)
-            there = min(max(here + step, 0), len(order) - 1)
-            order.insert(there, order.pop(here))
-            for position, pk in enumerate(order):
-                Trigger.objects.filter(pk=pk).update(position=position)
+        if total >= MAX_TRIGGERS:
+            return (
+                f"Your checklist keeps {MAX_TRIGGERS} triggers, retired ones included, the most it can. "
+                "Delete one that was never rated first."
+            )
+        return ""
+
+    @transaction.atomic
+    def move(self, step: int) -> None:
+        """Move one place up (-1) or down (+1) among the active triggers, by swapping
+        positions with the neighbour there: two rows written, however long the list."""
+        lock_account(self.user_id)
+        me = Trigger.objects.filter(pk=self.pk, retired__isnull=True).first()
+        if me is None:
+            return
+        active = Trigger.objects.filter(user=self.user_id, retired__isnull=True)
+        if step < 0:
+            before = Q(position__lt=me.position) | Q(position=me.position, pk__lt=me.pk)
+            neighbour = active.filter(before).order_by("-position", "-pk").first()
+        else:
+            after = Q(position__gt=me.position) | Q(position=me.position, pk__gt=me.pk)
+            neighbour = active.filter(after).order_by("position", "pk").first()
+        if neighbour is None:
+            return
+        if neighbour.position == me.position:
+            # Positions tied by an older version: number the list afresh, in one statement.
+            order = list(active.order_by("position", "pk"))
+            here, there = order.index(me), order.index(neighbour)
+            order[here], order[there] = order[there], order[here]
+            for position, trigger in enumerate(order):
+                trigger.position = position
+            Trigger.objects.bulk_update(order, ["position"])
+            return
+        Trigger.objects.filter(pk=me.pk).update(position=neighbour.position)
+        Trigger.objects.filter(pk=neighbour.pk).update(position=me.position)
 
     @transaction.atomic
     def toggle_private(self) -> None:
@@ -116,11 +199,12 @@ class Trigger(models.Model):
             self.retired = timezone.localdate()
             self.save(update_fields=["retired"])
 
+    @transaction.atomic
     def restore(self) -> None:
         # Back at the end of the active list, where a returning item is easy to find.
         if self.retired is not None:
+            self.position = Trigger.objects.make_room(self.user_id, adding=False)
             self.retired = None
-            self.position = Trigger.objects.next_position(self.user_id)
             self.save(update_fields=["retired", "position"])
 
 
@@ -144,6 +228,7 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "month"], name="one_checkin_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="checkin_month_is_first_day"),
+            models.CheckConstraint(condition=Q(month__gte=FIRST_MONTH), name="checkin_month_from_1970"),
             models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=100), name="checkin_hours_0_100"),
             *(
                 models.CheckConstraint(
@@ -164,7 +249,9 @@ class CheckIn(models.Model):
 
 
 class Rating(models.Model):
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="ratings")
+    # Indexed by the (check-in, level, trigger) index below, which answers what the
+    # dashboard counts without reading the ratings' notes.
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="ratings", db_index=False)
     # RESTRICT: a rated trigger can be retired, never deleted on its own; deleting the
     # whole account still takes its ratings along with its check-ins.
     trigger = models.ForeignKey(Trigger, on_delete=models.RESTRICT, related_name="ratings")
@@ -178,6 +265,7 @@ class Rating(models.Model):
                 condition=Q(level__gte=Level.NOT_PRESENT, level__lte=Level.STRONG), name="rating_level_0_3"
             ),
         ]
+        indexes = [models.Index(fields=["checkin", "level", "trigger"], name="rating_checkin_level")]
 
     def __str__(self):
         return f"{self.trigger}: {self.get_level_display()}"
@@ -289,6 +377,14 @@ class UserSettings(models.Model):
 
 
 class JobQuerySet(models.QuerySet):
+    @transaction.atomic
+    def add(self, *, user, **fields) -> "Job":
+        lock_account(user.pk)
+        full = Job.no_room(self.filter(user=user).count())
+        if full:
+            raise LimitReached(full)
+        return self.create(user=user, **fields)
+
     def current(self, day: date) -> "Job | None":
         """The job held on `day` (the latest started, should two overlap)."""
         return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day).first()
@@ -298,7 +394,11 @@ class Job(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     employer = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
-    start = models.DateField()
+    start = models.DateField(
+        validators=[
+            MinValueValidator(FIRST_JOB_DAY, f"A job can start on {FIRST_JOB_DAY:%-d %B %Y} or later.")
+        ]
+    )
     end = models.DateField(null=True, blank=True, help_text="Leave empty for your current job.")
 
     objects = JobQuerySet.as_manager()
@@ -307,6 +407,7 @@ class Job(models.Model):
         ordering = ["-start", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(employer=""), name="job_employer_not_blank"),
+            models.CheckConstraint(condition=Q(start__gte=FIRST_JOB_DAY), name="job_starts_from_1950"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="job_ends_after_start",
@@ -315,6 +416,15 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.role} at {self.employer}" if self.role else self.employer
+
+    @staticmethod
+    def no_room(count: int) -> str:
+        """Why an account with `count` jobs takes no more; "" while it does."""
+        return (
+            f"You have {MAX_JOBS} jobs, the most careerapp keeps. Remove one first."
+            if count >= MAX_JOBS
+            else ""
+        )
 
     def contains(self, month: date) -> bool:
         """Whether any day of `month` falls within this job."""

@@ -8,7 +8,18 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .defaults import add_default_checklist
-from .models import ANSWER_FIELDS, CheckIn, Rating, Trigger, UserSettings
+from .models import (
+    ANSWER_FIELDS,
+    MAX_RATINGS,
+    MAX_TEXT,
+    TEXT_FULL,
+    CheckIn,
+    LimitReached,
+    Rating,
+    Trigger,
+    UserSettings,
+    text_used,
+)
 
 
 @transaction.atomic
@@ -37,8 +48,8 @@ def checkin_triggers(*, user, checkin: CheckIn | None) -> QuerySet[Trigger]:
     """Active triggers, plus retired ones that were rated on this check-in."""
     shown = Q(retired__isnull=True)
     if checkin is not None:
-        shown |= Q(ratings__checkin=checkin)
-    return Trigger.objects.filter(shown, user=user).distinct()
+        shown |= Q(pk__in=Rating.objects.filter(checkin=checkin).values("trigger_id"))
+    return Trigger.objects.filter(shown, user=user)
 
 
 @transaction.atomic
@@ -73,7 +84,21 @@ def checkin_save_answers(
                 raise NoteNeedsLevel(trigger)
             ratings.delete()
         elif not ratings.update(level=level, note=note):
+            _make_room_for_a_rating(checkin)
             Rating.objects.update_or_create(
                 checkin=checkin, trigger=trigger, defaults={"level": level, "note": note}
             )
+    # Counted once written, only when words were sent; over the ceiling, all is undone.
+    if any(isinstance(value, str) and value for value in answers.values()) and text_used(user.pk) > MAX_TEXT:
+        raise LimitReached(TEXT_FULL)
     return checkin
+
+
+def _make_room_for_a_rating(checkin: CheckIn) -> None:
+    # Locked first, so two answers saved at once can't both find the last free place.
+    CheckIn.objects.select_for_update().filter(pk=checkin.pk).values_list("pk").first()
+    if Rating.objects.filter(checkin=checkin).count() >= MAX_RATINGS:
+        raise LimitReached(
+            f"This check-in already rates {MAX_RATINGS} triggers, the most one holds, "
+            "so this answer wasn’t saved."
+        )

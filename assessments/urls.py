@@ -3,16 +3,21 @@ from datetime import date
 from django.urls import path, register_converter
 
 from . import views
+from .models import FIRST_MONTH
 
 
 class MonthConverter:
-    """`2026-11` in a URL is the date 2026-11-01 in a view."""
+    """`2026-11` in a URL is the date 2026-11-01 in a view; months before January 1970
+    have no address (the view itself refuses future ones, with a reason)."""
 
     regex = r"\d{4}-\d{2}"
 
     def to_python(self, value: str) -> date:
         year, month = map(int, value.split("-"))
-        return date(year, month, 1)  # ValueError for month 13 makes the URL a 404
+        month = date(year, month, 1)  # ValueError for month 13 makes the URL a 404
+        if month < FIRST_MONTH:
+            raise ValueError(month)
+        return month
 
     def to_url(self, value: date) -> str:
         return f"{value:%Y-%m}"

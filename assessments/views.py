@@ -5,12 +5,14 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -31,7 +33,17 @@ from .forms import (
     VerifiedPasswordResetForm,
 )
 from .metrics import describe_turning_up, turning_up, with_counts
-from .models import CheckIn, Job, Trigger, UserSettings, next_month, previous_month, this_month
+from .models import (
+    FIRST_MONTH,
+    CheckIn,
+    Job,
+    LimitReached,
+    Trigger,
+    UserSettings,
+    next_month,
+    previous_month,
+    this_month,
+)
 from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers, create_account
 
 
@@ -166,11 +178,11 @@ def _checkin_page(request: HtmxHttpRequest, month: date, form: CheckInForm | Non
         form = CheckInForm(triggers=list(checkin_triggers(user=request.user, checkin=checkin)))
     form.show(checkin)
     previous = CheckIn.objects.filter(user=request.user, month__lt=month).order_by("-month").first()
-    last = {r.trigger_id: r for r in previous.ratings.all()} if previous else {}
+    last = {r.trigger_id: r for r in previous.ratings.only("trigger", "level")} if previous else {}
     rows = [(trigger, level, note, last.get(trigger.pk)) for trigger, level, note in form.trigger_fields()]
     context = {
         "month": month,
-        "prev_month": previous_month(month),
+        "prev_month": previous_month(month) if month > FIRST_MONTH else None,
         "next_month": next_month(month) if month < this_month() else None,
         "checkin": checkin,
         "is_current": month == this_month(),
@@ -204,6 +216,8 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
             )
         except NoteNeedsLevel as problem:
             form.add_error(f"level_{problem.trigger.pk}", str(problem))
+        except LimitReached as full:
+            form.add_error(None, str(full))
 
     if request.htmx:
         if saved is None:
@@ -217,12 +231,17 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
     return redirect("checkin", month=month)
 
 
+# A page of history holds five years of check-ins; older ones are on the next pages.
+HISTORY_PAGE = 60
+
+
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     checkins = with_counts(
         CheckIn.objects.filter(user=request.user), UserSettings.of(request.user).turn_up_level
     )
-    return render(request, "history.html", {"checkins": checkins})
+    page = Paginator(checkins, HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "history.html", {"checkins": page, "page": page})
 
 
 # Checklist ------------------------------------------------------------------
@@ -240,11 +259,13 @@ def _checklist(
     edit_form: TriggerForm | None = None,
     invalid: bool = False,
 ) -> HttpResponse:
-    triggers = list(Trigger.objects.filter(user=request.user).with_rating_counts())
+    triggers = list(Trigger.objects.filter(user=request.user).with_rated())
+    active = [t for t in triggers if t.retired is None]
     context = {
         "themes": sorted({*THEMES, *(t.theme for t in triggers if t.theme)}),
-        "active": [t for t in triggers if t.retired is None],
+        "active": active,
         "retired": [t for t in triggers if t.retired is not None],
+        "full": Trigger.no_room(active=len(active), total=len(triggers)),
         "editing": editing,
         "add_form": add_form or TriggerForm(),
         "edit_form": edit_form,
@@ -268,9 +289,13 @@ def checklist(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def trigger_add(request: HtmxHttpRequest) -> HttpResponse:
     form = TriggerForm(request.POST)
+    if form.is_valid():
+        try:
+            Trigger.objects.add(user=request.user, **form.cleaned_data)
+        except LimitReached as full:
+            form.add_error(None, str(full))
     if not form.is_valid():
         return _checklist(request, add_form=form, invalid=True)
-    Trigger.objects.add(user=request.user, **form.cleaned_data)
     return _checklist_done(request, f"Added “{form.cleaned_data['title']}”.")
 
 
@@ -297,13 +322,17 @@ def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
             return _checklist_done(request)
         trigger.delete()
         return _checklist_done(request, f"Deleted “{trigger.title}”.")
-    {
-        "up": lambda: trigger.move(-1),
-        "down": lambda: trigger.move(+1),
-        "private": trigger.toggle_private,
-        "retire": trigger.retire,
-        "restore": trigger.restore,
-    }[action]()
+    try:
+        {
+            "up": lambda: trigger.move(-1),
+            "down": lambda: trigger.move(+1),
+            "private": trigger.toggle_private,
+            "retire": trigger.retire,
+            "restore": trigger.restore,
+        }[action]()
+    except LimitReached as full:
+        messages.error(request, f"“{trigger.title}” wasn’t restored. {full}")
+        return _checklist(request, invalid=True)
     return _checklist_done(request)
 
 
@@ -365,13 +394,15 @@ def _settings_page(
 ) -> HttpResponse:
     user_settings = UserSettings.of(request.user)
     token = user_settings.calendar_token
+    jobs = list(Job.objects.filter(user=request.user))
     context = {
         "calendar_url": token and request.build_absolute_uri(reverse("calendar", args=[token])),
         "thresholds_form": forms.get("thresholds_form") or ThresholdsForm(instance=user_settings),
         "reminders_form": forms.get("reminders_form") or RemindersForm(instance=user_settings),
         "email_form": forms.get("email_form") or EmailForm(initial={"email": request.user.email}),
         "email_verified": user_settings.verifies(request.user.email),
-        "jobs": Job.objects.filter(user=request.user),
+        "jobs": jobs,
+        "jobs_full": Job.no_room(len(jobs)),
         "job_form": forms.get("job_form") or JobForm(),
         "editing": forms.get("editing"),
         "edit_form": forms.get("edit_form"),
@@ -427,10 +458,14 @@ def _get_job(request: HttpRequest, pk: int) -> Job:
 @require_POST
 def job_add(request: HtmxHttpRequest) -> HttpResponse:
     form = JobForm(request.POST, instance=Job(user=request.user))
+    if form.is_valid():
+        try:
+            job = Job.objects.add(user=request.user, **form.cleaned_data)
+        except LimitReached as full:
+            form.add_error(None, str(full))
     if not form.is_valid():
         return _settings_page(request, part="jobs", job_form=form, invalid=True)
-    form.save()
-    return _settings_page_done(request, "jobs", f"Added {form.instance}.")
+    return _settings_page_done(request, "jobs", f"Added {job}.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -584,24 +619,42 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @require_GET
 def backup_download(request: HttpRequest) -> HttpResponse:
-    response = JsonResponse(backup.dump(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = HttpResponse(backup.dumps(backup.dump(request.user)), content_type="application/json")
     filename = f"careerapp-backup-{request.user.username}-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+# The CSRF check reads the form, so the middleware's would read the whole upload before
+# the view could judge its size: this view is exempt from it and makes the same check
+# itself once the size is known to be fine (see Django's "Modifying upload handlers").
+@csrf_exempt
 @require_POST
 def backup_restore(request: HtmxHttpRequest) -> HttpResponse:
+    problem = backup.body_problem(request.META.get("CONTENT_LENGTH"))
+    if problem:
+        return _restore_refused(request, *problem)
+    return _backup_restore(request)
+
+
+@csrf_protect
+def _backup_restore(request: HtmxHttpRequest) -> HttpResponse:
     upload = request.FILES.get("backup")
     try:
+        if any(getattr(handler, "too_large", False) for handler in request.upload_handlers):
+            raise backup.RestoreError(backup.TOO_LARGE)
         if upload is None:
             raise backup.RestoreError("Choose a backup file to restore.")
         backup.restore(request.user, backup.load(upload))
     except backup.RestoreError as problem:
-        messages.error(request, f"Nothing was restored. {problem}")
-        return _settings_page(request, invalid=True)
+        return _restore_refused(request, str(problem))
     messages.success(request, "Backup restored.")
     return redirect("settings")
+
+
+def _restore_refused(request: HtmxHttpRequest, problem: str, status: int = 400) -> HttpResponse:
+    messages.error(request, f"Nothing was restored. {problem}")
+    return _settings_page(request, invalid=True, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -152,6 +152,12 @@ STORAGES = {
 # Locally and in tests, WhiteNoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Request bodies: a form's fields may take 2.5 MB (a check-in with every note at its
+# longest, URL-encoded, is well under); files only the backup restore takes, and every
+# upload is kept in memory and read no further than a backup can be long.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["assessments.backup.UploadHandler"]
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

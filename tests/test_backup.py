@@ -22,7 +22,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments import backup
-from assessments.models import CheckIn, Job, Rating, Trigger, UserSettings, add_months, this_month
+from assessments.models import (
+    FIRST_MONTH,
+    MAX_ACTIVE_TRIGGERS,
+    MAX_JOBS,
+    MAX_RATINGS,
+    MAX_TEXT,
+    MAX_TRIGGERS,
+    CheckIn,
+    Job,
+    Rating,
+    Trigger,
+    UserSettings,
+    add_months,
+    months_in,
+    text_used,
+    this_month,
+)
 
 from .factories import PASSWORD, make_checkin, make_trigger, make_user
 
@@ -347,6 +363,20 @@ def future_month() -> str:
     return f"{add_months(this_month(), 1):%Y-%m}"
 
 
+# A backup holding more than the ceilings in assessments/models.py, or months outside them.
+CEILINGS = [
+    "more triggers than an account keeps",
+    "more active triggers than a checklist holds",
+    "more ratings than a check-in holds",
+    "more check-ins than months since 1970",
+    "more jobs than an account keeps",
+    "more text than an account keeps",
+    "month before 1970",
+    "month in the year 999",
+    "job before 1950",
+]
+
+
 def broken(valid: dict, case: str):
     """A copy of the valid backup broken in one way, as bytes."""
     data = copy.deepcopy(valid)
@@ -465,6 +495,43 @@ def broken(valid: dict, case: str):
             job["start"] = "March 2021"
         case "job end empty":
             job["end"] = ""
+        case "more triggers than an account keeps":
+            data["triggers"] += [
+                dict(trigger, id=10**6 + n) for n in range(MAX_TRIGGERS + 1 - len(data["triggers"]))
+            ]
+            for extra in data["triggers"][len(valid["triggers"]) :]:
+                extra["retired"] = "2020-01-01"
+        case "more active triggers than a checklist holds":
+            active = sum(t["retired"] is None for t in data["triggers"])
+            data["triggers"] += [
+                dict(trigger, id=10**6 + n, retired=None) for n in range(MAX_ACTIVE_TRIGGERS + 1 - active)
+            ]
+        case "more ratings than a check-in holds":
+            data["triggers"] += [
+                dict(trigger, id=10**6 + n, retired="2020-01-01") for n in range(MAX_RATINGS)
+            ]
+            checkin["ratings"] = [{"trigger": 10**6 + n, "level": 1, "note": ""} for n in range(MAX_RATINGS)]
+            checkin["ratings"].append(rating)
+        case "more check-ins than months since 1970":
+            data["checkins"] = [
+                dict(checkin, month=f"{add_months(FIRST_MONTH, n):%Y-%m}", ratings=[])
+                for n in range(months_in(FIRST_MONTH, this_month()) + 1)
+            ]
+        case "more jobs than an account keeps":
+            data["jobs"] = [dict(job) for _ in range(MAX_JOBS + 1)]
+        case "more text than an account keeps":
+            for month in data["checkins"]:
+                month["notes"] = month["talking_points"] = "x" * 10_000
+            data["checkins"] += [
+                dict(checkin, month=f"{add_months(FIRST_MONTH, n):%Y-%m}", ratings=[], notes="x" * 10_000)
+                for n in range(MAX_TEXT // 20_000)
+            ]
+        case "month before 1970":
+            checkin["month"] = "1969-12"
+        case "month in the year 999":
+            checkin["month"] = "0999-05"
+        case "job before 1950":
+            job["start"] = "1949-12-31"
         case _:
             raise AssertionError(case)
     return encoded(data)
@@ -527,6 +594,7 @@ CASES = [
     "job without employer",
     "job start not a date",
     "job end empty",
+    *CEILINGS,
 ]
 
 MESSAGES = {  # a few of the clear messages, word for word
@@ -535,13 +603,29 @@ MESSAGES = {  # a few of the clear messages, word for word
     "a list": "The file isn’t a careerapp backup.",
     "wrong schema": "The file isn’t a careerapp backup.",
     "version 2": "This backup has schema version 2; this careerapp reads version 1.",
-    "oversized": "The file is larger than 5 MB, so it can’t be a backup from careerapp.",
+    "oversized": "The file is larger than 10 MB, the most a restore takes.",
     "no triggers": "The backup has no list of triggers.",
     "duplicate months": "there are two check-ins for",
     "month in the future": "hasn’t started yet",
     "rating of an unknown trigger": "which is unknown or rated twice",
     "job ends before it starts": "Job 1: it ends before it starts.",
     "level true": "Check-in 1: “level” is missing or has the wrong type.",
+    "more triggers than an account keeps": (
+        f"The backup has {MAX_TRIGGERS + 1} triggers; an account keeps {MAX_TRIGGERS}, retired ones included."
+    ),
+    "more active triggers than a checklist holds": (
+        f"The backup has {MAX_ACTIVE_TRIGGERS + 1} active triggers; "
+        f"a checklist holds at most {MAX_ACTIVE_TRIGGERS}."
+    ),
+    "more ratings than a check-in holds": (
+        f"Check-in 1: it rates {MAX_RATINGS + 1} triggers; a check-in holds at most {MAX_RATINGS}."
+    ),
+    "more check-ins than months since 1970": "months since January 1970.",
+    "more jobs than an account keeps": f"The backup has {MAX_JOBS + 1} jobs; careerapp keeps {MAX_JOBS}.",
+    "more text than an account keeps": f"an account keeps at most {MAX_TEXT:,}.",
+    "month before 1970": "Check-in 1: December 1969 is before January 1970, the earliest month kept.",
+    "month in the year 999": "Check-in 1: May 999 is before January 1970, the earliest month kept.",
+    "job before 1950": "Job 1: start: A job can start on 1 January 1950 or later.",
 }
 
 
@@ -575,8 +659,8 @@ def test_restore_refuses_a_bad_backup_with_a_restore_error_and_writes_nothing(fu
     assert snapshot(full) == before
 
 
-def test_a_file_just_over_five_megabytes_is_refused_before_it_is_read(full):
-    with pytest.raises(backup.RestoreError, match="larger than 5 MB"):
+def test_a_file_just_over_ten_megabytes_is_refused_before_it_is_read(full):
+    with pytest.raises(backup.RestoreError, match="larger than 10 MB"):
         backup.parse(b" " * (backup.MAX_BYTES + 1))
 
 
@@ -741,11 +825,45 @@ def test_the_import_command_refuses_an_invalid_file_and_changes_nothing(full, va
     assert snapshot(full) == before
 
 
+@pytest.mark.parametrize("case", CEILINGS)
+def test_the_import_command_refuses_a_file_beyond_a_ceiling_with_its_message(full, valid, tmp_path, case):
+    path = tmp_path / "backup.json"
+    path.write_bytes(broken(valid, case))
+    before = snapshot(full)
+    with pytest.raises(CommandError, match="Nothing was restored") as refused:
+        call_command("import_history", "owner", str(path), stdout=io.StringIO())
+    assert MESSAGES[case] in str(refused.value)
+    assert snapshot(full) == before
+
+
+def test_a_backup_at_every_ceiling_restores(full, valid):
+    """Right at each ceiling is fine; one more is what the cases above refuse."""
+    data = copy.deepcopy(valid)
+    trigger, job = data["triggers"][0], data["jobs"][0]
+    data["triggers"] = [
+        dict(trigger, id=n, retired=None if n < MAX_ACTIVE_TRIGGERS else "2020-01-01")
+        for n in range(MAX_TRIGGERS)
+    ]
+    first = dict(data["checkins"][0], notes="x" * 10_000, talking_points="")
+    first["ratings"] = [{"trigger": n, "level": 3, "note": ""} for n in range(MAX_RATINGS)]
+    data["checkins"] = [first] + [
+        dict(first, month=f"{add_months(FIRST_MONTH, n):%Y-%m}", ratings=[], notes="x" * 10_000)
+        for n in range(MAX_TEXT // 10_000 - 1)
+    ]
+    data["jobs"] = [dict(job, start="1950-01-01") for _ in range(MAX_JOBS)]
+    backup.restore(full, backup.parse(encoded(data)))
+    assert Trigger.objects.filter(user=full).count() == MAX_TRIGGERS
+    assert Trigger.objects.filter(user=full, retired__isnull=True).count() == MAX_ACTIVE_TRIGGERS
+    assert Job.objects.filter(user=full).count() == MAX_JOBS
+    assert Rating.objects.filter(checkin__user=full).count() == MAX_RATINGS
+    assert text_used(full.pk) == MAX_TEXT
+
+
 def test_the_import_command_refuses_an_oversized_file(full, valid, tmp_path):
     path = tmp_path / "backup.json"
     path.write_bytes(broken(valid, "oversized"))
     before = snapshot(full)
-    with pytest.raises(CommandError, match="larger than 5 MB"):
+    with pytest.raises(CommandError, match="larger than 10 MB"):
         call_command("import_history", "owner", str(path), stdout=io.StringIO())
     assert snapshot(full) == before
 

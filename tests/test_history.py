@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import UserSettings, add_months, previous_month, this_month
+from assessments.models import CheckIn, UserSettings, add_months, previous_month, this_month
 
 from .factories import make_checkin, make_trigger
 
@@ -119,3 +119,23 @@ def test_anonymous_visitor_is_sent_to_log_in_from_history(client):
     response = client.get(reverse("history"))
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={reverse('history')}"
+
+
+def test_history_shows_five_years_a_page_newest_first_with_links_to_the_others(owner_client, owner):
+    CheckIn.objects.bulk_create(CheckIn(user=owner, month=add_months(this_month(), -n)) for n in range(61))
+    first = owner_client.get(reverse("history"))
+    months = [row["Month"] for row in rows(first.text)]
+    assert len(months) == 60
+    assert months[0].startswith(f"{this_month():%B %Y}")
+    assert "Check-ins 1–60 of 61" in first.text
+    assert '<a href="?page=2" rel="next">Older check-ins →</a>' in first.text
+    assert 'rel="prev"' not in first.text
+    second = owner_client.get(reverse("history"), {"page": 2})
+    assert [row["Month"] for row in rows(second.text)] == [f"{add_months(this_month(), -60):%B %Y}"]
+    assert '<a href="?page=1" rel="prev">← Newer check-ins</a>' in second.text
+    assert owner_client.get(reverse("history"), {"page": "nonsense"}).status_code == 200
+
+
+def test_history_of_a_few_years_has_no_page_links(owner_client, owner):
+    make_checkin(owner, this_month())
+    assert "Older check-ins" not in owner_client.get(reverse("history")).text

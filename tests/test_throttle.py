@@ -4,7 +4,6 @@ Addresses: the owner and the attacker share 10.0.0.1 (an office behind one NAT) 
 test says otherwise.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from assessments import throttle
 from assessments.models import Attempt
 
 from .factories import PASSWORD, make_user
+from .helpers import in_parallel
 
 User = get_user_model()
 SHARED = "10.0.0.1"
@@ -162,26 +162,6 @@ def test_failures_spread_over_every_form_of_the_username_share_one_budget(owner)
 
 
 # In parallel -----------------------------------------------------------------------
-
-
-def in_parallel(count: int, request) -> list[int]:
-    """Sends `request(n)` from `count` threads at once; the status codes."""
-    barrier = threading.Barrier(count)
-    codes = []
-
-    def run(n):
-        try:
-            barrier.wait()
-            codes.append(request(n).status_code)
-        finally:
-            connection.close()  # each thread has its own
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return codes
 
 
 @pytest.mark.django_db(transaction=True)

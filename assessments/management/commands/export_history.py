@@ -1,5 +1,3 @@
-import json
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -32,7 +30,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user called {username!r}.")
         if format == "json":
-            self.stdout.write(json.dumps(backup.dump(user), indent=2, ensure_ascii=False))
+            self.stdout.write(backup.dumps(backup.dump(user)), ending="")
             return
         triggers = list(Trigger.objects.filter(user=user))
         choices = exports.saved_choices(user, triggers)
@@ -46,8 +44,10 @@ class Command(BaseCommand):
                 choices["end"] = exports.MonthField().clean(end)
         except ValidationError:
             raise CommandError("Give months as YYYY-MM.") from None
-        if choices["start"] > choices["end"]:
-            raise CommandError("The period must start before it ends.")
+        # Here, unlike on the export page, the whole history may be one period.
+        problem = exports.period_problem(choices["start"], choices["end"], longest=None)
+        if problem:
+            raise CommandError(problem)
         try:
             shared = exports.build(user, choices)
         except exports.Refused as refused:
