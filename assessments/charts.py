@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from django.utils.html import escape
 
 from .forms import CheckInForm
-from .models import SCORE_FIELDS, CheckIn, Job, Level, next_month
+from .metrics import MONTHS_IN, Period
+from .models import SCORE_FIELDS, Job, Level, add_months
 
 LEVEL_COLOURS = {
     Level.NOT_PRESENT: "#9aa5b1",
@@ -58,22 +59,36 @@ def _trigger_axis(triggers: list, length: int) -> dict:
     }
 
 
-def together(
-    series: list[tuple[date, CheckIn | None]], *, turn_up_level: int, together_count: int, jobs: list[Job]
-):
-    """Triggers turning up per month, stacked by level, with the together line and job changes."""
-    months = [month for month, _ in series]
+def _hover_labels(series: list[Period]) -> list[str]:
+    """Each period's name in hover text; a longer period's numbers are means per check-in."""
+    return [
+        p.label
+        if p.kind == "month"
+        else f"{p.label} (mean of {p.checkins} check-in{'' if p.checkins == 1 else 's'})"
+        for p in series
+    ]
+
+
+def _values(series: list[Period], value) -> list[float | None]:
+    """`value` of each period, None for a period without check-ins (a gap, never a zero)."""
+    return [None if not p.checkins or value(p) is None else round(value(p), 2) for p in series]
+
+
+def together(series: list[Period], *, turn_up_level: int, together_count: int, jobs: list[Job]):
+    """Triggers turning up per period, stacked by level, with the together line and job changes."""
+    months = [p.start for p in series]
     levels = [level for level in Level if level >= turn_up_level]
     traces = [
         go.Bar(
             name=level.label,
             marker_color=LEVEL_COLOURS[level],
-            hovertemplate=f"%{{x|%b %Y}}: %{{y}} {level.label}<extra></extra>",
+            hovertemplate=f"%{{customdata}}: %{{y}} {level.label}<extra></extra>",
         )
         for level in levels
     ]
+    labels = _hover_labels(series)
     columns = [
-        {"x": months, "y": [getattr(c, f"at_level_{level}") if c else None for _, c in series]}
+        {"x": months, "y": _values(series, lambda p, level=level: p.at_level[level]), "customdata": labels}
         for level in levels
     ]
     shapes = [
@@ -99,7 +114,7 @@ def together(
         },
     ]
     for job in jobs:
-        if months and months[0] <= job.start < next_month(months[-1]):
+        if series and months[0] <= job.start < _end(series):
             shapes.append(
                 {
                     "type": "line",
@@ -128,20 +143,34 @@ def together(
         shapes=shapes,
         annotations=annotations,
         yaxis={"title": {"text": "triggers turning up"}, "rangemode": "tozero", "dtick": 1},
-        xaxis={"type": "date", "range": _padded(months)},
+        xaxis={"type": "date", "range": _padded(series)},
         legend=LEGEND,
         margin=LEGEND_MARGIN,
     )
 
 
-def _padded(months: list[date]) -> list[date]:
-    """An x range that shows every month of the period, even empty ones at either end."""
-    return [months[0] - timedelta(days=15), months[-1] + timedelta(days=15)] if months else []
+def _end(series: list[Period]) -> date:
+    """The day after the last period."""
+    return add_months(series[-1].start, MONTHS_IN[series[-1].kind])
 
 
-def heatmap(months: list[date], triggers: list, cells: dict[tuple[int, date], tuple[int, str]]) -> dict:
-    """Trigger × month levels; missing ratings are blank cells, not zeros."""
-    labels = [f"{m:%b %Y}" for m in months]
+def _padded(series: list[Period]) -> list[date]:
+    """An x range that shows every period of the range, even empty ones at either end."""
+    if not series:
+        return []
+    half = timedelta(days=15 * MONTHS_IN[series[0].kind])
+    return [series[0].start - half, series[-1].start + half]
+
+
+def heatmap(
+    months: list[date],
+    triggers: list,
+    cells: dict[tuple[int, date], tuple[int, str]],
+    labels: list[str] | None = None,
+) -> dict:
+    """Trigger × period levels; missing ratings are blank cells, not zeros. Each cell is
+    (level, a line to show under it: the note)."""
+    labels = labels or [f"{m:%b %Y}" for m in months]
     z, text = [], []
     for trigger in triggers:
         title = _short(trigger.title)
@@ -213,9 +242,9 @@ def co_occurrence(triggers: list, counts: dict[tuple[int, int], int], alone: dic
     )
 
 
-def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
+def wellbeing(series: list[Period]) -> dict:
     """Wellbeing, satisfaction and energy (1–5) with weekly hours on a second axis."""
-    months = [month for month, _ in series]
+    months = [p.start for p in series]
     traces = [
         go.Scatter(
             name=CheckInForm.base_fields[field].label,
@@ -223,7 +252,7 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
             connectgaps=False,
             line={"color": LINE_COLOURS[field], "dash": dash},
             marker={"symbol": symbol, "size": 8},
-            hovertemplate=f"%{{x|%b %Y}}: {CheckInForm.base_fields[field].label} %{{y}}<extra></extra>",
+            hovertemplate=f"%{{customdata}}: {CheckInForm.base_fields[field].label} %{{y}}<extra></extra>",
         )
         for field, dash, symbol in (
             ("wellbeing", "solid", "circle"),
@@ -236,11 +265,12 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
             name="Weekly hours",
             yaxis="y2",
             marker_color="rgba(128,128,128,0.2)",
-            hovertemplate="%{x|%b %Y}: %{y} hours a week<extra></extra>",
+            hovertemplate="%{customdata}: %{y} hours a week<extra></extra>",
         )
     )
+    labels = _hover_labels(series)
     columns = [
-        {"x": months, "y": [getattr(c, field) if c else None for _, c in series]}
+        {"x": months, "y": _values(series, lambda p, field=field: getattr(p, field)), "customdata": labels}
         for field in (*SCORE_FIELDS, "hours")
     ]
     return _figure(
@@ -255,7 +285,7 @@ def wellbeing(series: list[tuple[date, CheckIn | None]]) -> dict:
             "title": {"text": "hours"},
             "showgrid": False,
         },
-        xaxis={"type": "date", "range": _padded(months)},
+        xaxis={"type": "date", "range": _padded(series)},
         legend=LEGEND,
         margin={**LEGEND_MARGIN, "r": 53},  # and room for the hours axis
     )

@@ -1,18 +1,23 @@
-"""What the dashboard shows one person for one period, in a fixed number of queries."""
+"""What the dashboard shows one person for one period, in a fixed number of queries, each
+of them bounded however much the account holds."""
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils import timezone
 
 from . import charts, metrics
-from .models import CheckIn, Job, Level, Rating, Trigger, UserSettings, add_months, this_month
+from .models import CheckIn, Job, Level, Trigger, UserSettings, add_months, months_in, this_month
 
 # The periods the charts can show: (label, months; None is everything).
 RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
 DEFAULT_RANGE = "12m"
 NOT_RATED = "–"
+# However many triggers an account rates, the heatmap shows those that turned up most often
+# in the range (then those rated most often), the pair chart the first of them: its cost
+# grows with the square of their number.
+HEATMAP_TRIGGERS = 50
+PAIR_TRIGGERS = 12
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,12 @@ class Dashboard:
     latest_up: list[Trigger] = field(default_factory=list)  # strongest first
     sustained: int = 0  # months in a row turning up together, up to the latest
     rising: list[tuple[Trigger, metrics.Rising]] = field(default_factory=list)
-    # The period's months, each with its check-in or None (a gap).
-    series: list[tuple[date, CheckIn | None]] = field(default_factory=list)
-    months: list[date] = field(default_factory=list)
-    heat_rows: list[tuple[Trigger, list[str]]] = field(default_factory=list)  # level names by month
+    # Every month, quarter or year of the range; one without check-ins is a gap.
+    series: list[metrics.Period] = field(default_factory=list)
+    heat_rows: list[tuple[Trigger, list[str]]] = field(default_factory=list)  # level names by period
+    heat_more: int = 0  # triggers rated in the range that the heatmap leaves out
     pairs: list[tuple[Trigger, Trigger, int]] = field(default_factory=list)  # most often first
+    pair_more: int = 0  # triggers turning up in the range that the pair chart leaves out
     figures: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -59,14 +65,25 @@ class Dashboard:
     def levels(self) -> list[tuple[int, str]]:
         return Level.choices
 
+    @property
+    def heat_limit(self) -> int:
+        return HEATMAP_TRIGGERS
+
+    @property
+    def pair_limit(self) -> int:
+        return PAIR_TRIGGERS
+
+    @property
+    def period(self) -> str:
+        """What one column of the charts is: "month", "quarter" or "year"."""
+        return self.series[0].kind if self.series else "month"
+
 
 def build(user, range_key: str | None) -> Dashboard:
     user_settings = UserSettings.of(user)
     today, month = timezone.localdate(), this_month()
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
-    checkins = list(
-        metrics.with_counts(CheckIn.objects.filter(user=user), user_settings.turn_up_level).order_by("month")
-    )
+    checkins = metrics.turning_up_each_month(user, user_settings.turn_up_level)
     job = Job.objects.filter(user=user).current(today)
     tenure = None
     if job is not None:
@@ -93,20 +110,19 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[CheckIn]) -> Dashboa
     since = checkins[0].month
     if length:
         since = max(since, add_months(month, 1 - length))
-    series = metrics.monthly([c for c in checkins if c.month >= since], since, month)
-    months = [m for m, _ in series]
+    kind = metrics.period_kind(months_in(since, month))
+    series = metrics.periods(
+        user, since, month, kind, turn_up_level=turn_up_level, together_count=together_count
+    )
+    since = series[0].start
 
-    triggers = {t.pk: t for t in Trigger.objects.filter(user=user)}
-    month_of = {c.pk: c.month for c in checkins}
-    cells = {
-        (trigger_id, month_of[checkin_id]): (level, note)
-        for trigger_id, checkin_id, level, note in Rating.objects.filter(
-            checkin__user=user, checkin__month__gte=since
-        ).values_list("trigger_id", "checkin_id", "level", "note")
-    }
-    rated = [t for t in triggers.values() if any((t.pk, m) in cells for m in months)]
-    alone = Counter(t for (t, _), (level, _) in cells.items() if level >= turn_up_level)
-    pairs = metrics.co_occurrence(user, since, turn_up_level)
+    triggers = {t.pk: t for t in Trigger.objects.filter(user=user).defer("description")}
+    # Each chart shows the triggers that matter most in the range, however many there are.
+    ranked = metrics.ranked(user, since, turn_up_level, HEATMAP_TRIGGERS)
+    alone = {pk: n for pk, (n, _) in list(ranked.top.items())[:PAIR_TRIGGERS] if n}
+    pairs = metrics.co_occurrence(user, since, turn_up_level, among=list(alone))
+    cells = metrics.strongest(user, since, kind, list(ranked.top))
+    heat = [t for t in triggers.values() if t.pk in ranked.top]  # in checklist order
     names = {None: NOT_RATED, **dict(Level.choices)}
 
     latest = checkins[-1]
@@ -121,15 +137,31 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[CheckIn]) -> Dashboa
         sustained=metrics.sustained_run(checkins, together_count),
         rising=[(triggers[r.trigger_id], r) for r in metrics.rising(checkins, turn_up_level)],
         series=series,
-        months=months,
-        heat_rows=[(t, [names[cells.get((t.pk, m), (None,))[0]] for m in months]) for t in rated],
+        heat_rows=[(t, [names[cells.get((t.pk, p.start), (None,))[0]] for p in series]) for t in heat],
+        heat_more=ranked.rated - len(ranked.top),
         pairs=sorted(((triggers[i], triggers[j], n) for (i, j), n in pairs.items()), key=lambda p: -p[2]),
+        pair_more=ranked.turning_up - len(alone),
         figures={
             "together": charts.together(
                 series, turn_up_level=turn_up_level, together_count=together_count, jobs=jobs
             ),
-            "heatmap": charts.heatmap(months, rated, cells),
-            "cooccurrence": charts.co_occurrence([t for t in rated if alone[t.pk]], pairs, alone),
+            "heatmap": charts.heatmap(
+                [p.start for p in series],
+                heat,
+                {key: (level, _detail(kind, rated, note)) for key, (level, rated, note) in cells.items()},
+                labels=[p.label for p in series],
+            ),
+            "cooccurrence": charts.co_occurrence(
+                [t for t in triggers.values() if t.pk in alone], pairs, alone
+            ),
             "wellbeing": charts.wellbeing(series),
         },
     )
+
+
+def _detail(kind: str, rated: int, note: str) -> str:
+    """What a heatmap cell says under its level: the month's note, or what a longer
+    period's strongest level was taken from."""
+    if kind == "month":
+        return note
+    return f"the strongest of {rated} rating{'' if rated == 1 else 's'} that {kind}"

@@ -7,24 +7,57 @@ there are. A month with no check-in is a gap (None), never a zero.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Left, Trunc
 
-from .models import CheckIn, Level, Rating, UserSettings, next_month, previous_month
+from .models import CheckIn, Level, Rating, UserSettings, add_months, previous_month
 
 RECENT, BEFORE = 3, 12  # check-ins compared to find rising triggers
 RISE = 1.0  # how much higher the recent mean level must be
 
 
+def _ratings(**filters) -> Coalesce:
+    """How many ratings of the check-in (the outer query's row) match `filters`. One
+    lookup per check-in in the ratings' (check-in, level) index, however long its notes."""
+    counted = Rating.objects.filter(checkin=OuterRef("pk"), **filters).order_by().values("checkin")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+
 def with_counts(checkins: QuerySet[CheckIn], turn_up_level: int) -> QuerySet[CheckIn]:
     """Annotate each check-in with how many triggers were rated, turned up and were strong,
-    and how many were rated at each level. Newest first (aggregating drops the model's ordering)."""
-    return checkins.order_by("-month").annotate(
-        rated=Count("ratings"),
-        turning_up=Count("ratings", filter=Q(ratings__level__gte=turn_up_level)),
-        strong=Count("ratings", filter=Q(ratings__level=Level.STRONG)),
-        **{f"at_level_{level}": Count("ratings", filter=Q(ratings__level=level)) for level in Level},
+    and how many were rated at each level. Newest first. Its texts are left unread."""
+    return (
+        checkins.order_by("-month")
+        .defer("notes", "talking_points")
+        .annotate(
+            rated=_ratings(),
+            turning_up=_ratings(level__gte=turn_up_level),
+            strong=_ratings(level=Level.STRONG),
+            **{f"at_level_{level}": _ratings(level=level) for level in Level},
+        )
     )
+
+
+def turning_up_each_month(user, turn_up_level: int) -> list[CheckIn]:
+    """Every check-in of `user`, oldest first, holding only its month and `turning_up`:
+    what the headline, the sustained run and rising triggers need, cheap for any history."""
+    checkins = CheckIn.objects.filter(user=user).only("user", "month")
+    return list(checkins.annotate(turning_up=_ratings(level__gte=turn_up_level)).order_by("month"))
 
 
 def turning_up(checkin: CheckIn | None, turn_up_level: int | None = None) -> int:
@@ -44,18 +77,114 @@ def describe_turning_up(count: int) -> str:
     return f"{count} trigger{'' if count == 1 else 's'} turning up together"
 
 
-def months_between(first: date, last: date) -> list[date]:
-    months = []
-    while first <= last:
-        months.append(first)
-        first = next_month(first)
-    return months
+# A long history is shown by the quarter or the year, so no chart has more than 60 columns.
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 
 
-def monthly(checkins: list[CheckIn], since: date, until: date) -> list[tuple[date, CheckIn | None]]:
-    """Every calendar month from `since` to `until`, with its check-in or None."""
-    by_month = {checkin.month: checkin for checkin in checkins}
-    return [(month, by_month.get(month)) for month in months_between(since, until)]
+def period_kind(months: int) -> str:
+    """Months up to 5 years, quarters up to 15, years beyond."""
+    return "month" if months <= 60 else "quarter" if months <= 180 else "year"
+
+
+def period_start(month: date, kind: str) -> date:
+    return month.replace(month=(month.month - 1) // MONTHS_IN[kind] * MONTHS_IN[kind] + 1)
+
+
+class PeriodStart(Func):
+    """The first day of the quarter or year a date falls in, computed by the database.
+    SQLite has it with its own date functions (Django's Trunc there runs Python per row)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, kind: str):
+        self.kind = kind
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        # Cast: PostgreSQL's date_trunc gives a timestamp even for a date.
+        return compiler.compile(Cast(Trunc(self.source_expressions[0], self.kind), DateField()))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.kind == "year":
+            return f"date({sql}, 'start of year')", params
+        months_back = f"(CAST(strftime('%%m', {sql}) AS INTEGER) - 1) %% 3"
+        return f"date({sql}, '-' || ({months_back}) || ' months')", (*params, *params)
+
+
+def period_of(field: str, kind: str):
+    """`field` (a month) as the start of its period of `kind`."""
+    return F(field) if kind == "month" else PeriodStart(field, kind)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month, quarter or year of check-ins. Its counts are means per check-in (for a
+    month, its check-in's own); a period without check-ins is a gap: no numbers at all."""
+
+    start: date
+    kind: str
+    checkins: int = 0
+    together: int = 0  # how many of its check-ins had enough triggers turning up together
+    turning_up: float | None = None
+    at_level: tuple[float, ...] = ()  # by level, Not present to Strong
+    wellbeing: float | None = None
+    satisfaction: float | None = None
+    energy: float | None = None
+    hours: float | None = None
+
+    @property
+    def strong(self) -> float | None:
+        return self.at_level[Level.STRONG] if self.checkins else None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "year":
+            return f"{self.start:%Y}"
+        if self.kind == "quarter":
+            return f"Q{(self.start.month + 2) // 3} {self.start:%Y}"
+        return f"{self.start:%b %Y}"
+
+
+def periods(
+    user, since: date, until: date, kind: str, *, turn_up_level: int, together_count: int
+) -> list[Period]:
+    """Every period of `kind` from `since`'s to `until`'s, each with its check-ins' means,
+    aggregated by the database: one query, one row per period."""
+    rows = (
+        CheckIn.objects.filter(user=user, month__gte=period_start(since, kind), month__lte=until)
+        .annotate(
+            period=period_of("month", kind),
+            up=_ratings(level__gte=turn_up_level),
+            **{f"level_{level}": _ratings(level=level) for level in Level},
+        )
+        .values("period")
+        .annotate(
+            checkins=Count("pk"),
+            together=Count("pk", filter=Q(up__gte=together_count)),
+            turning_up=Sum("up"),
+            **{f"at_level_{level}": Sum(f"level_{level}") for level in Level},
+            **{name: Avg(name) for name in ("wellbeing", "satisfaction", "energy", "hours")},
+        )
+        .order_by("period")
+    )
+    found = {}
+    for row in rows:
+        n = row["checkins"]
+        found[row["period"]] = Period(
+            start=row["period"],
+            kind=kind,
+            checkins=n,
+            together=row["together"],
+            turning_up=row["turning_up"] / n,
+            at_level=tuple(row[f"at_level_{level}"] / n for level in Level),
+            **{name: row[name] for name in ("wellbeing", "satisfaction", "energy", "hours")},
+        )
+    starts, start = [], period_start(since, kind)
+    while start <= until:
+        starts.append(start)
+        start = add_months(start, MONTHS_IN[kind])
+    return [found.get(start) or Period(start, kind) for start in starts]
 
 
 def sustained_run(checkins: list[CheckIn], together_count: int) -> int:
@@ -130,10 +259,38 @@ def rising(checkins: list[CheckIn], turn_up_level: int) -> list[Rising]:
     return sorted(found, key=lambda r: (r.before or 0) - r.after)
 
 
-def co_occurrence(user, since: date, turn_up_level: int) -> dict[tuple[int, int], int]:
-    """{(i, j): in how many check-ins since `since` triggers i and j both turned up}, i < j."""
+@dataclass(frozen=True)
+class Ranked:
+    """The triggers rated since a month, those that turned up most often first."""
+
+    top: dict[int, tuple[int, int]]  # the first `limit`: {trigger: (times turning up, times rated)}
+    rated: int  # how many triggers were rated at all
+    turning_up: int  # how many of them turned up at least once
+
+
+def ranked(user, since: date, turn_up_level: int, limit: int) -> Ranked:
+    """The `limit` triggers that turned up most often since `since` (then the most often
+    rated), ranked by the database, and how many there were in all."""
+    ratings = Rating.objects.filter(checkin__user=user, checkin__month__gte=since)
+    up = Q(level__gte=turn_up_level)
+    top = (
+        ratings.values_list("trigger_id")
+        .annotate(up=Count("pk", filter=up), n=Count("pk"))
+        .order_by("-up", "-n", "trigger_id")[:limit]
+    )
+    totals = ratings.aggregate(
+        rated=Count("trigger", distinct=True), up=Count("trigger", distinct=True, filter=up)
+    )
+    return Ranked({trigger: (n_up, n) for trigger, n_up, n in top}, totals["rated"], totals["up"])
+
+
+def co_occurrence(user, since: date, turn_up_level: int, among=None) -> dict[tuple[int, int], int]:
+    """{(i, j): in how many check-ins since `since` triggers i and j both turned up}, i < j;
+    only pairs of the triggers `among`, when given (the square of all could be long)."""
+    both = Q() if among is None else Q(trigger__in=among, checkin__ratings__trigger__in=among)
     rows = (
         Rating.objects.filter(
+            both,
             checkin__user=user,
             checkin__month__gte=since,
             level__gte=turn_up_level,
@@ -144,3 +301,16 @@ def co_occurrence(user, since: date, turn_up_level: int) -> dict[tuple[int, int]
         .annotate(n=Count("pk"))
     )
     return {(i, j): n for i, j, n in rows}
+
+
+def strongest(user, since: date, kind: str, triggers) -> dict[tuple[int, date], tuple[int, int, str]]:
+    """{(trigger, period): (its strongest level, in how many check-ins it was rated, its
+    note)} for `triggers` since `since`. The note (its start) only when a period is a month."""
+    notes = {"note": Max(Left("note", 120))} if kind == "month" else {}
+    rows = (
+        Rating.objects.filter(checkin__user=user, checkin__month__gte=since, trigger__in=triggers)
+        .annotate(period=period_of("checkin__month", kind))
+        .values("trigger_id", "period")
+        .annotate(level=Max("level"), rated=Count("pk"), **notes)
+    )
+    return {(r["trigger_id"], r["period"]): (r["level"], r["rated"], r.get("note", "")) for r in rows}

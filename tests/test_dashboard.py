@@ -4,6 +4,7 @@ The figures are read back from the page, where they wait as JSON in
 <script type="application/json" id="fig-…"> for static/js/dashboard.js to draw.
 """
 
+import itertools
 import json
 import re
 from datetime import date, timedelta
@@ -18,7 +19,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import CheckIn, Job, Rating, UserSettings, add_months, previous_month, this_month
+from assessments.dashboard import HEATMAP_TRIGGERS, PAIR_TRIGGERS
+from assessments.metrics import Period, period_start
+from assessments.models import (
+    FIRST_MONTH,
+    MAX_ACTIVE_TRIGGERS,
+    MAX_RATINGS,
+    MAX_TRIGGERS,
+    CheckIn,
+    Job,
+    Level,
+    Rating,
+    Trigger,
+    UserSettings,
+    add_months,
+    months_in,
+    previous_month,
+    this_month,
+)
 
 from .factories import make_checkin, make_trigger
 
@@ -66,6 +84,11 @@ def alert(html: str) -> str:
 def text(html: str) -> str:
     """Visible text, tags removed and whitespace squeezed."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def starts(response) -> list[date]:
+    """The first day of each column (month, quarter or year) the dashboard's charts show."""
+    return [period.start for period in response.context["dashboard"].series]
 
 
 def dashboard(client, range_key: str | None = None, **headers):
@@ -283,7 +306,7 @@ def long_history(owner, four):
 def test_dashboard_range_chooses_the_months_of_the_charts(owner_client, long_history, range_key, months):
     response = dashboard(owner_client, range_key)
     first = ago(months - 1)
-    assert response.context["dashboard"].months == [add_months(first, n) for n in range(months)]
+    assert starts(response) == [add_months(first, n) for n in range(months)]
     for name in ("together", "wellbeing"):
         for series in figure(response, name)["data"]:
             assert series["x"][0] == iso(first)
@@ -341,7 +364,7 @@ def test_dashboard_without_htmx_is_the_whole_page_for_any_range(owner_client, lo
 def test_dashboard_range_starts_at_the_first_check_in_when_that_is_later(owner_client, owner, four):
     make_checkin(owner, ago(2), {four[0]: 1})
     response = dashboard(owner_client, "3y")
-    assert response.context["dashboard"].months == [ago(2), ago(1), this_month()]
+    assert starts(response) == [ago(2), ago(1), this_month()]
 
 
 # Chart numbers ---------------------------------------------------------------------
@@ -601,9 +624,11 @@ def fill_years(user, years: int, *, before: date) -> None:
     )
 
 
-# Session, user, settings, check-ins with counts, current job, triggers, ratings, pairs,
-# the latest ratings, rising and the jobs to mark: none of them grows with the years.
-MAX_QUERIES = 11
+# Session, user, settings, check-ins with what turned up, current job, the periods,
+# triggers, the triggers that turned up most and how many did, the
+# heatmap's cells, pairs, the latest ratings, rising and the jobs to mark: none of them
+# grows with the years.
+MAX_QUERIES = 14
 
 
 @pytest.mark.parametrize("range_key", ["12m", "3y", "all"])
@@ -621,7 +646,8 @@ def test_dashboard_runs_as_many_queries_for_twenty_years_as_for_one(
     with django_assert_max_num_queries(MAX_QUERIES), CaptureQueriesContext(connection) as twenty_years:
         response = dashboard(owner_client, range_key)
     assert len(twenty_years) == len(one_year)
-    assert len(response.context["dashboard"].months) == {"12m": 12, "3y": 36, "all": 240}[range_key]
+    years = this_month().year - ago(239).year + 1  # twenty years of months, by the year
+    assert len(starts(response)) == {"12m": 12, "3y": 36, "all": years}[range_key]
 
 
 def next_after(month: date) -> date:
@@ -649,3 +675,157 @@ def test_chart_text_uses_no_tags_that_plotly_draws_with_a_style_attribute(owner_
     for name in FIGURES:
         styled = [s for s in chart_texts(figure(response, name)) if STYLED_TAGS.search(s)]
         assert styled == [], name
+
+
+# Long histories: by the quarter or the year ------------------------------------------
+
+
+def table_rows(page: str, first_column: str) -> list[str]:
+    """The rows, as text, of the table whose first column is `first_column`."""
+    found = section(
+        page, rf'<thead><tr><th scope="col">{first_column}</th><th scope="col">Turning up.*?</tbody>'
+    )
+    return [text(row) for row in re.findall(r"<tr>.*?</tr>", found, re.S)[1:]]
+
+
+def test_a_history_from_1970_is_shown_by_the_year_with_a_missed_year_as_a_gap(owner_client, owner, four):
+    a, b, c, _ = four
+    make_checkin(owner, FIRST_MONTH, {a: 3, b: 2, c: 2}, wellbeing=2, hours=40)
+    make_checkin(owner, date(1970, 6, 1), {a: 1}, wellbeing=5)
+    make_checkin(owner, date(1972, 3, 1), {a: 2, b: 2, c: 2})  # 1971 missed
+    make_checkin(owner, this_month(), {a: 3})
+    response = dashboard(owner_client, "all")
+    years = list(range(1970, this_month().year + 1))
+    assert starts(response) == [date(year, 1, 1) for year in years]
+    assert len(years) <= 60
+    for name in ("together", "wellbeing"):
+        for series in figure(response, name)["data"]:
+            assert len(series["x"]) == len(years)
+            assert series["y"][1] is None, (name, series["name"])  # 1971: a gap, never a zero
+    strong = trace(figure(response, "together"), "Strong")
+    assert strong["y"][:3] == [0.5, None, 0]  # a mean per check-in: one Strong in two check-ins
+    assert strong["customdata"][0] == "1970 (mean of 2 check-ins)"
+    assert trace(figure(response, "wellbeing"), "Wellbeing")["y"][0] == 3.5
+    rows = table_rows(response.text, "Year")
+    assert rows[-1] == "1970 1.5 0.5 In 1 of 2 check-ins"  # the tables say what the charts show
+    assert rows[-2] == "1971 No check-in"
+    assert rows[-3] == "1972 3 0 In 1 of 1 check-in"
+    assert "one year at a time: its numbers are the means of its check-ins, its levels the strongest" in (
+        response.text
+    )
+
+
+def test_the_heatmap_by_the_year_shows_each_triggers_strongest_level_and_what_it_is_taken_from(
+    owner_client, owner, four
+):
+    a = four[0]
+    make_checkin(owner, FIRST_MONTH, {a: 1})
+    make_checkin(owner, date(1970, 7, 1), {a: 3})
+    make_checkin(owner, this_month(), {a: 2})
+    response = dashboard(owner_client, "all")
+    heat = figure(response, "heatmap")["data"][0]
+    assert heat["z"][0][0] == 3
+    assert heat["z"][0][1] is None
+    assert "1970: Strong<br>the strongest of 2 ratings that year" in heat["text"][0][0]
+    table = section(response.text, r'<table class="heat">.*?</table>')
+    assert '<th scope="row">Alpha</th><td>Strong</td><td>–</td>' in table
+    assert "Each trigger, year by year" in response.text
+
+
+def test_nine_years_are_shown_by_the_quarter_with_a_missed_quarter_as_a_gap(owner_client, owner, four):
+    first = period_start(ago(12 * 9), "quarter")
+    make_checkin(owner, first, {four[0]: 3})
+    make_checkin(owner, add_months(first, 6), {four[0]: 2})  # the quarter between them missed
+    make_checkin(owner, this_month(), {four[0]: 1})
+    response = dashboard(owner_client, "all")
+    quarters = starts(response)
+    assert quarters[:3] == [first, add_months(first, 3), add_months(first, 6)]
+    assert quarters[-1] == period_start(this_month(), "quarter")
+    assert all(later == add_months(earlier, 3) for earlier, later in itertools.pairwise(quarters))
+    assert trace(figure(response, "together"), "Strong")["y"][:3] == [1, None, 0]
+    assert (
+        table_rows(response.text, "Quarter")[-2]
+        == f"{Period(add_months(first, 3), 'quarter').label} No check-in"
+    )
+
+
+def test_five_years_are_still_shown_by_the_month(owner_client, owner, four):
+    make_checkin(owner, ago(59), {four[0]: 3})
+    make_checkin(owner, this_month(), {four[0]: 3})
+    response = dashboard(owner_client, "all")
+    assert len(starts(response)) == 60
+    assert "at a time" not in response.text
+
+
+# At every ceiling the dashboard costs what a small account's does ----------------------
+
+
+def fill_to_the_ceilings(user):
+    """MAX_TRIGGERS triggers (MAX_ACTIVE_TRIGGERS active); a check-in every month from 1970,
+    each rating MAX_RATINGS of them Strong, in a window moving along the checklist."""
+    Trigger.objects.bulk_create(
+        Trigger(
+            user=user,
+            title=f"Trigger {n}",
+            position=n,
+            retired=None if n < MAX_ACTIVE_TRIGGERS else date(2020, 1, 1),
+        )
+        for n in range(MAX_TRIGGERS)
+    )
+    triggers = list(Trigger.objects.filter(user=user))
+    months = months_in(FIRST_MONTH, this_month())
+    checkins = CheckIn.objects.bulk_create(
+        CheckIn(user=user, month=add_months(FIRST_MONTH, n), wellbeing=3) for n in range(months)
+    )
+    Rating.objects.bulk_create(
+        Rating(checkin=checkin, trigger=triggers[(n * 13 + k) % MAX_TRIGGERS], level=Level.STRONG)
+        for n, checkin in enumerate(checkins)
+        for k in range(MAX_RATINGS)
+    )
+
+
+@pytest.mark.parametrize("default_checklist", [False])
+@pytest.mark.parametrize("range_key", ["12m", "3y", "all"])
+def test_the_dashboard_at_every_ceiling_runs_the_queries_of_a_small_account_and_stays_small(
+    owner_client, owner, other, other_client, range_key
+):
+    just_one = make_trigger(other, "Just one")
+    for months in range(5):
+        make_checkin(other, ago(months), {just_one: 3})
+    with CaptureQueriesContext(connection) as small:
+        dashboard(other_client, range_key)
+    fill_to_the_ceilings(owner)
+    with CaptureQueriesContext(connection) as full:
+        response = dashboard(owner_client, range_key)
+    assert len(full) == len(small)
+    assert len(response.content) < 2 * 2**20
+    assert len(starts(response)) <= 60
+    pairs = figure(response, "cooccurrence")
+    assert len(pairs["data"][0]["z"]) == PAIR_TRIGGERS
+    assert len(response.context["dashboard"].pairs) <= PAIR_TRIGGERS * (PAIR_TRIGGERS - 1) // 2
+    heat = figure(response, "heatmap")["data"][0]
+    assert len(heat["z"]) == HEATMAP_TRIGGERS
+    assert len(response.context["dashboard"].heat_rows) == HEATMAP_TRIGGERS
+    rated = response.context["dashboard"].heat_more + HEATMAP_TRIGGERS
+    assert f"{rated - HEATMAP_TRIGGERS} more were rated." in response.text
+    assert f"{rated - PAIR_TRIGGERS} more turned up too." in response.text
+
+
+def test_the_pair_chart_shows_the_triggers_turning_up_most_often_and_says_how_many_more_did(
+    owner_client, owner
+):
+    triggers = [make_trigger(owner, f"T{n:02}") for n in range(PAIR_TRIGGERS + 2)]
+    often, rarely = triggers[2:], triggers[:2]  # the first two turn up once, the rest twice
+    make_checkin(owner, ago(1), dict.fromkeys(triggers, 3))
+    make_checkin(owner, this_month(), dict.fromkeys(often, 2))
+    response = dashboard(owner_client)
+    fig = figure(response, "cooccurrence")
+    assert fig["layout"]["xaxis"]["ticktext"] == [t.title for t in often]
+    assert fig["data"][0]["z"][0][:2] == [2, 2]
+    assert "The 12 triggers that turned up most often in this period; 2 more turned up too." in response.text
+    pairs = text(section(response.text, r"<summary>As a list</summary>.*?</ul>"))
+    assert pairs.count("check-in") == PAIR_TRIGGERS * (PAIR_TRIGGERS - 1) // 2
+    assert all(t.title not in pairs for t in rarely)
+    # The heatmap still has every trigger: there is room for them.
+    assert len(figure(response, "heatmap")["data"][0]["z"]) == len(triggers)
+    assert "more were rated" not in response.text

@@ -9,16 +9,19 @@ import pytest
 
 from assessments import metrics
 from assessments.metrics import (
+    Period,
     Rising,
     co_occurrence,
     headline,
-    monthly,
+    period_kind,
+    period_start,
+    periods,
     rising,
     sustained_run,
     turning_up,
     with_counts,
 )
-from assessments.models import CheckIn, add_months
+from assessments.models import CheckIn, Rating, add_months
 
 from .factories import make_checkin, make_trigger, make_user
 
@@ -104,36 +107,105 @@ def test_turning_up_of_no_check_in_is_zero():
     assert turning_up(None, 2) == 0
 
 
-# monthly ---------------------------------------------------------------------------
+# periods ---------------------------------------------------------------------------
 
 
-def test_monthly_leaves_missed_months_as_gaps_not_zeros(owner):
+def series(user, since: date, until: date, kind: str = "month", together_count: int = 3) -> list[Period]:
+    return periods(user, since, until, kind, turn_up_level=2, together_count=together_count)
+
+
+def test_periods_by_month_leave_missed_months_as_gaps_not_zeros(owner):
     make_checkin(owner, month(0))
     make_checkin(owner, month(2))
-    checkins = counted(owner)
-    series = monthly(checkins, month(-1), month(3))
-    assert [m for m, _ in series] == [month(-1), month(0), month(1), month(2), month(3)]
-    assert [c and c.month for _, c in series] == [None, month(0), None, month(2), None]
+    found = series(owner, month(-1), month(3))
+    assert [p.start for p in found] == [month(-1), month(0), month(1), month(2), month(3)]
+    assert [p.checkins for p in found] == [0, 1, 0, 1, 0]
+    gap = found[0]
+    assert (gap.turning_up, gap.strong, gap.wellbeing, gap.at_level) == (None, None, None, ())
 
 
-def test_monthly_runs_across_the_turn_of_the_year(owner):
+def test_periods_by_month_run_across_the_turn_of_the_year(owner):
     make_checkin(owner, date(2024, 12, 1))
-    series = monthly(counted(owner), date(2024, 11, 1), date(2025, 2, 1))
-    assert [m for m, _ in series] == [
+    found = series(owner, date(2024, 11, 1), date(2025, 2, 1))
+    assert [p.start for p in found] == [
         date(2024, 11, 1),
         date(2024, 12, 1),
         date(2025, 1, 1),
         date(2025, 2, 1),
     ]
-    assert [c is not None for _, c in series] == [False, True, False, False]
+    assert [p.checkins for p in found] == [0, 1, 0, 0]
 
 
-def test_monthly_leaves_out_check_ins_outside_the_period(owner):
+def test_periods_leave_out_check_ins_outside_the_range(owner):
     make_checkin(owner, month(0))
     make_checkin(owner, month(5))
-    series = monthly(counted(owner), month(1), month(4))
-    assert len(series) == 4
-    assert all(c is None for _, c in series)
+    found = series(owner, month(1), month(4))
+    assert len(found) == 4
+    assert all(p.checkins == 0 for p in found)
+
+
+def test_a_month_holds_its_check_ins_own_counts_and_scores(owner):
+    a, b, c, d = triggers(owner, 4)
+    make_checkin(owner, month(0), {a: 3, b: 3, c: 2, d: 0}, wellbeing=2, satisfaction=5, hours=0)
+    (found,) = series(owner, month(0), month(0))
+    assert (found.checkins, found.turning_up, found.strong, found.together) == (1, 3, 2, 1)
+    assert found.at_level == (1, 0, 1, 2)
+    assert (found.wellbeing, found.satisfaction, found.energy, found.hours) == (2, 5, None, 0)
+
+
+def test_a_quarter_holds_the_means_of_its_check_ins_and_how_many_were_together(owner):
+    a, b, c = triggers(owner, 3)
+    make_checkin(owner, date(2024, 1, 1), {a: 3, b: 2, c: 1}, wellbeing=2, hours=40)
+    make_checkin(owner, date(2024, 3, 1), {a: 2}, wellbeing=5)
+    make_checkin(owner, date(2024, 4, 1), {a: 3, b: 3}, wellbeing=1)
+    first, second = series(owner, date(2024, 2, 1), date(2024, 6, 1), "quarter", together_count=2)
+    # The range's first quarter is whole: January counts although the range starts in February.
+    assert (first.start, first.checkins, first.together) == (date(2024, 1, 1), 2, 1)
+    assert (first.turning_up, first.strong, first.at_level) == (1.5, 0.5, (0, 0.5, 1, 0.5))
+    assert (first.wellbeing, first.hours) == (3.5, 40)  # a missing score is left out, not a zero
+    assert (second.start, second.checkins, second.together, second.turning_up) == (date(2024, 4, 1), 1, 1, 2)
+
+
+def test_a_quarter_without_check_ins_is_a_gap(owner):
+    make_checkin(owner, date(2024, 1, 1))
+    make_checkin(owner, date(2024, 12, 1))
+    found = series(owner, date(2024, 1, 1), date(2024, 12, 1), "quarter")
+    assert [p.start.month for p in found] == [1, 4, 7, 10]
+    assert [p.checkins for p in found] == [1, 0, 0, 1]
+    assert [p.turning_up for p in found] == [0, None, None, 0]
+
+
+def test_periods_by_year_start_in_january(owner):
+    a = make_trigger(owner, "A")
+    make_checkin(owner, date(2021, 7, 1), {a: 3})
+    make_checkin(owner, date(2023, 2, 1), {a: 1})
+    found = series(owner, date(2021, 7, 1), date(2024, 3, 1), "year", together_count=1)
+    assert [p.start for p in found] == [date(year, 1, 1) for year in (2021, 2022, 2023, 2024)]
+    assert [(p.checkins, p.together, p.strong) for p in found] == [
+        (1, 1, 1),
+        (0, 0, None),
+        (1, 0, 0),
+        (0, 0, None),
+    ]
+
+
+def test_periods_never_count_another_users_check_ins(owner):
+    someone = make_user("someone")
+    make_checkin(someone, month(0), {make_trigger(someone, "Theirs"): 3})
+    assert [p.checkins for p in series(owner, month(0), month(2), "quarter")] == [0]
+
+
+@pytest.mark.parametrize(
+    ("months", "kind"),
+    [(1, "month"), (60, "month"), (61, "quarter"), (180, "quarter"), (181, "year"), (683, "year")],
+)
+def test_a_period_is_a_month_up_to_five_years_a_quarter_up_to_fifteen_then_a_year(months, kind):
+    assert period_kind(months) == kind
+
+
+@pytest.mark.parametrize(("kind", "label"), [("month", "Aug 2024"), ("quarter", "Q3 2024"), ("year", "2024")])
+def test_a_period_is_named_by_its_month_quarter_or_year(kind, label):
+    assert Period(period_start(date(2024, 8, 1), kind), kind).label == label
 
 
 # sustained_run ---------------------------------------------------------------------
@@ -415,3 +487,39 @@ def test_co_occurrence_still_counts_a_trigger_that_was_retired_since(owner):
     make_checkin(owner, month(0), {a: 3, b: 2})
     a.retire()
     assert co_occurrence(owner, month(0), 2) == {(a.pk, b.pk): 1}
+
+
+# ranked and strongest: what the dashboard's charts show of a long checklist ----------
+
+
+def test_ranked_puts_the_triggers_turning_up_most_often_first_and_counts_them_all(owner):
+    a, b, c, d = triggers(owner, 4)
+    make_checkin(owner, month(0), {a: 1, b: 2, c: 3, d: 0})
+    make_checkin(owner, month(1), {a: 1, b: 2, c: 0})
+    make_checkin(owner, month(2), {a: 1, c: 2})
+    found = metrics.ranked(owner, month(0), 2, limit=3)
+    # b and c turned up twice (b was rated less often), a was rated three times but never turned up.
+    assert found.top == {c.pk: (2, 3), b.pk: (2, 2), a.pk: (0, 3)}
+    assert (found.rated, found.turning_up) == (4, 2)
+    assert metrics.ranked(owner, month(2), 2, limit=3).top == {c.pk: (1, 1), a.pk: (0, 1)}
+
+
+def test_co_occurrence_among_some_triggers_leaves_out_every_pair_with_another(owner):
+    a, b, c = triggers(owner, 3)
+    make_checkin(owner, month(0), {a: 3, b: 3, c: 3})
+    assert co_occurrence(owner, month(0), 2, among=[a.pk, c.pk]) == {(a.pk, c.pk): 1}
+    assert len(co_occurrence(owner, month(0), 2)) == 3
+
+
+def test_strongest_gives_each_triggers_strongest_level_in_each_period(owner):
+    a, b = triggers(owner, 2)
+    make_checkin(owner, date(2024, 1, 1), {a: 1, b: 2})
+    make_checkin(owner, date(2024, 2, 1), {a: 3})
+    make_checkin(owner, date(2024, 7, 1), {a: 0})
+    Rating.objects.filter(trigger=a, checkin__month=date(2024, 2, 1)).update(note="n" * 200)
+    by_quarter = metrics.strongest(owner, date(2024, 1, 1), "quarter", [a.pk])
+    assert by_quarter == {(a.pk, date(2024, 1, 1)): (3, 2, ""), (a.pk, date(2024, 7, 1)): (0, 1, "")}
+    by_month = metrics.strongest(owner, date(2024, 1, 1), "month", [a.pk, b.pk])
+    assert by_month[(a.pk, date(2024, 2, 1))] == (3, 1, "n" * 120)  # the note's start only
+    assert by_month[(b.pk, date(2024, 1, 1))] == (2, 1, "")
+    assert len(by_month) == 4
