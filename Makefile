@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := careerapp.settings
 
-.PHONY: run demo test lint format bench plotly
+.PHONY: run demo test lint format bench bench-abuse plotly
 
 # The stamp files make the second run quick: pip runs only when pyproject.toml changed.
 $(VENV)/.base: pyproject.toml
@@ -32,6 +32,9 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(PY) bench/dashboard.py
+
+bench-abuse: $(VENV)/.test
+	$(PY) bench/abuse.py
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .

@@ -1,14 +1,15 @@
 """Every page for an account at every ceiling, against a typical account, in one run.
 
 Run by hand: `.venv/bin/python bench/abuse.py [--runs 5] [--database-url postgres://...]`
-(`make bench-abuse`). Builds, in a throw-away SQLite file (or the database given, which it
-empties), the demo account (3 years x 11 triggers) and one at every ceiling in
-assessments/models.py: the most triggers, active and retired, with the longest texts; a
-check-in every month from January 1970 to now, each rating the most triggers a check-in
-holds, all Strong, each with the longest note, with the longest private notes and talking
-points; the most jobs. Then times each page in this process with Django's test client and
-prints the medians, the sizes and the ratios. The target: no page over 5x the typical
-account's time, none over 2 MB.
+(`make bench-abuse`). Builds, in a throw-away SQLite file (or in the database given, where it
+replaces the accounts "demo" and "ceiling"), the demo account (3 years x 11 triggers) and one
+at every ceiling in assessments/models.py: the most triggers, active and retired, each text
+as long as it may be; a check-in every month from January 1970 to now, each rating the most
+triggers a check-in holds, all Strong; private notes, talking points and notes on ratings as
+long as they may be until the account's text ceiling, spent on the last 12 months, where an
+export reads them all; the most jobs. Then times each page in this process with Django's
+test client and prints the medians, the sizes and the ratios. The target: no page over 5x
+the typical account's time, none over 2 MB.
 """
 
 import argparse

@@ -23,22 +23,17 @@ from assessments.dashboard import HEATMAP_TRIGGERS, PAIR_TRIGGERS
 from assessments.metrics import Period, period_start
 from assessments.models import (
     FIRST_MONTH,
-    MAX_ACTIVE_TRIGGERS,
-    MAX_RATINGS,
-    MAX_TRIGGERS,
     CheckIn,
     Job,
-    Level,
     Rating,
-    Trigger,
     UserSettings,
     add_months,
-    months_in,
     previous_month,
     this_month,
 )
 
 from .factories import make_checkin, make_trigger
+from .helpers import fill_to_the_ceilings
 
 pytestmark = pytest.mark.django_db
 
@@ -758,30 +753,6 @@ def test_five_years_are_still_shown_by_the_month(owner_client, owner, four):
 
 
 # At every ceiling the dashboard costs what a small account's does ----------------------
-
-
-def fill_to_the_ceilings(user):
-    """MAX_TRIGGERS triggers (MAX_ACTIVE_TRIGGERS active); a check-in every month from 1970,
-    each rating MAX_RATINGS of them Strong, in a window moving along the checklist."""
-    Trigger.objects.bulk_create(
-        Trigger(
-            user=user,
-            title=f"Trigger {n}",
-            position=n,
-            retired=None if n < MAX_ACTIVE_TRIGGERS else date(2020, 1, 1),
-        )
-        for n in range(MAX_TRIGGERS)
-    )
-    triggers = list(Trigger.objects.filter(user=user))
-    months = months_in(FIRST_MONTH, this_month())
-    checkins = CheckIn.objects.bulk_create(
-        CheckIn(user=user, month=add_months(FIRST_MONTH, n), wellbeing=3) for n in range(months)
-    )
-    Rating.objects.bulk_create(
-        Rating(checkin=checkin, trigger=triggers[(n * 13 + k) % MAX_TRIGGERS], level=Level.STRONG)
-        for n, checkin in enumerate(checkins)
-        for k in range(MAX_RATINGS)
-    )
 
 
 @pytest.mark.parametrize("default_checklist", [False])
