@@ -396,7 +396,9 @@ class Job(models.Model):
     role = models.CharField(max_length=200, blank=True)
     start = models.DateField(
         validators=[
-            MinValueValidator(FIRST_JOB_DAY, f"A job can start on {FIRST_JOB_DAY:%-d %B %Y} or later.")
+            MinValueValidator(
+                FIRST_JOB_DAY, f"A job can start on {FIRST_JOB_DAY.day} {FIRST_JOB_DAY:%B %Y} or later."
+            )
         ]
     )
     end = models.DateField(null=True, blank=True, help_text="Leave empty for your current job.")
