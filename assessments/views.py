@@ -178,7 +178,7 @@ def _checkin_page(request: HtmxHttpRequest, month: date, form: CheckInForm | Non
         form = CheckInForm(triggers=list(checkin_triggers(user=request.user, checkin=checkin)))
     form.show(checkin)
     previous = CheckIn.objects.filter(user=request.user, month__lt=month).order_by("-month").first()
-    last = {r.trigger_id: r for r in previous.ratings.only("trigger", "level")} if previous else {}
+    last = {r.trigger_id: r for r in previous.ratings.only("checkin", "trigger", "level")} if previous else {}
     rows = [(trigger, level, note, last.get(trigger.pk)) for trigger, level, note in form.trigger_fields()]
     context = {
         "month": month,

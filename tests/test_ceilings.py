@@ -539,3 +539,37 @@ def test_the_migration_keeps_early_check_ins_in_free_months_from_1970_and_starts
         ("Since", FIRST_JOB_DAY, None),
         ("Later", date(1990, 1, 1), date(1999, 1, 1)),
     }
+
+
+# Pages whose cost once grew with the checklist -----------------------------------------
+
+
+def test_the_check_in_page_runs_as_many_queries_at_the_ceiling_as_with_one_trigger(
+    owner_client, owner, other
+):
+    def queries(client, user) -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(reverse("checkin", args=[this_month()])).status_code == 200
+        return len(done)
+
+    mine = Trigger.objects.filter(user=other).first()
+    make_checkin(other, previous_month(this_month()), {mine: 2})
+    make_checkin(other, this_month(), {mine: 3})
+    small = queries(logged_in(other), other)
+    retired = [t for t in fill(owner, active=MAX_ACTIVE_TRIGGERS, retired=MAX_RATINGS) if t.retired]
+    active = list(Trigger.objects.filter(user=owner, retired__isnull=True))
+    make_checkin(owner, previous_month(this_month()), dict.fromkeys(active, 2))
+    make_checkin(owner, this_month(), dict.fromkeys(retired, 3))  # shown beside the active ones
+    assert queries(owner_client, owner) == small
+
+
+def test_the_checklist_runs_as_many_queries_at_the_ceiling_as_with_a_few_triggers(owner_client, owner, other):
+    def queries(client) -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(reverse("checklist")).status_code == 200
+        return len(done)
+
+    small = queries(logged_in(other))
+    triggers = fill(owner, active=MAX_ACTIVE_TRIGGERS, retired=MAX_TRIGGERS - MAX_ACTIVE_TRIGGERS)
+    make_checkin(owner, this_month(), dict.fromkeys(triggers[:MAX_RATINGS], 1))
+    assert queries(owner_client) == small
