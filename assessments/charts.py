@@ -4,8 +4,10 @@ Colours are from the Okabe–Ito palette, which stays distinguishable with the c
 kinds of colour blindness; every chart also has a table beside it.
 """
 
-from collections import namedtuple
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import plotly.graph_objects as go
 from django.utils.html import escape
@@ -291,16 +293,68 @@ def wellbeing(series: list[Period]) -> dict:
     )
 
 
-def shared_heatmap(export) -> dict | None:
-    """The export's heatmap of shown triggers, None when none is shown. "Theme only" ones are
-    counts, not levels, so they stay in the export's tables and out of this chart."""
-    months = [m.month for m in reversed(export.months)]
-    rows, cells = {}, {}
-    for month in export.months:
+# The 1:1 export's heatmap -------------------------------------------------------------
+# An HTML table rather than a plotly figure: it prints crisply at any size, needs no
+# JavaScript (a shared link's page works without it), and a letter in each cell reads in
+# black and white. Its colours (static/css/app.css, .lv-N) darken as the level rises.
+
+LEVEL_LETTERS = {Level.NOT_PRESENT: "–", Level.FAINT: "F", Level.CLEAR: "C", Level.STRONG: "S"}
+HANDOUT_MONTHS = 12  # a longer period gets one table per twelve months, to fit a page's width
+SCORE_ROWS = [("Wellbeing", "wellbeing"), ("Job satisfaction", "satisfaction"), ("Energy", "energy")]
+
+
+class Cell(NamedTuple):
+    level: int
+    letter: str
+    name: str
+
+
+@dataclass
+class HeatTable:
+    months: list[date]
+    triggers: list[tuple[str, list[Cell | None]]]  # a shown trigger's level each month, None: not rated
+    themes: list[tuple[str, list[int | None]]]  # a "theme only" theme's count each month
+    scores: list[tuple[str, list[int | None]]]
+
+
+def handout_heatmap(export) -> list[HeatTable]:
+    """The export's triggers × months, strongest in the latest month first, then its theme
+    counts and scores: the same facts as its months, laid out to be read at a glance."""
+    months = list(reversed(export.months))  # oldest first, as a timeline reads
+    levels, counts = defaultdict(dict), defaultdict(dict)
+    for index, month in enumerate(months):
         for line in month.lines:
-            rows.setdefault(line.label, len(rows))
-            cells[(line.label, month.month)] = (line.level, line.note)
-    return heatmap(months, [Row(label, label) for label in rows], cells) if rows else None
+            levels[line.label][index] = Level(line.level)
+        for theme, count in month.themes:
+            counts[f"{theme} (theme only)"][index] = count
+    latest = len(months) - 1
+
+    def strongest(label):
+        cells = levels[label]
+        return (-cells.get(latest, -1), -sum(cells.values()), label)
+
+    scores = []
+    if export.scores:
+        scores = [(label, [getattr(m, name) for m in months]) for label, name in SCORE_ROWS]
+        scores.append(("Weekly hours", [m.hours for m in months]))
+    if not (levels or counts or scores):
+        return []
+    tables = []
+    for first in range(0, len(months), HANDOUT_MONTHS):
+        span = range(first, min(first + HANDOUT_MONTHS, len(months)))
+        tables.append(
+            HeatTable(
+                months=[months[i].month for i in span],
+                triggers=[
+                    (label, [_cell(levels[label].get(i)) for i in span])
+                    for label in sorted(levels, key=strongest)
+                ],
+                themes=[(label, [counts[label].get(i) for i in span]) for label in sorted(counts)],
+                scores=[(label, [values[i] for i in span]) for label, values in scores],
+            )
+        )
+    return tables
 
 
-Row = namedtuple("Row", "pk title")  # what `heatmap` needs of a row
+def _cell(level: Level | None) -> Cell | None:
+    return None if level is None else Cell(level, LEVEL_LETTERS[level], level.label)

@@ -9,12 +9,14 @@ counts would still tell which trigger they are about.
 
 import csv
 import io
+import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 
 from .models import (
@@ -187,6 +189,10 @@ class Month:
         )
         return text if self.hours is None else f"{text} · {self.hours} hours a week"
 
+    @property
+    def noted(self) -> list[Line]:
+        return [line for line in self.lines if line.note]
+
 
 @dataclass
 class Export:
@@ -204,6 +210,45 @@ class Export:
     @property
     def unchanged(self) -> bool:
         return not any(self.changes.values())
+
+    @property
+    def talking(self) -> list[Month]:
+        """The months with talking points, newest first."""
+        return [month for month in self.months if month.talking_points]
+
+    @property
+    def noted(self) -> list[Month]:
+        """The months where a shown trigger has a note, newest first."""
+        return [month for month in self.months if month.noted]
+
+    def snapshot(self) -> dict:
+        """The export as JSON, to be shown later exactly as it is now (a shared link keeps it).
+        Old snapshots stay readable as long as a field added to these classes has a default."""
+        return json.loads(json.dumps(asdict(self), cls=DjangoJSONEncoder))
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> "Export":
+        day = date.fromisoformat
+        months = [
+            Month(
+                **month
+                | {
+                    "month": day(month["month"]),
+                    "lines": [Line(**line) for line in month["lines"]],
+                    "themes": [tuple(theme) for theme in month["themes"]],
+                }
+            )
+            for month in data["months"]
+        ]
+        return cls(
+            **data
+            | {
+                "start": day(data["start"]),
+                "end": day(data["end"]),
+                "previous": tuple(day(each) for each in data["previous"]),
+                "months": months,
+            }
+        )
 
 
 def build(user, choices: dict) -> Export:

@@ -463,3 +463,59 @@ class Attempt(models.Model):
 
     def __str__(self):
         return f"Attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SharedLinkQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(expires__gt=timezone.now())
+
+
+class SharedLink(models.Model):
+    """A read-only copy of one 1:1 export, for whoever has its address.
+
+    The page shows `snapshot`, the export as it was when the link was made, never later data.
+    The address's secret is not kept: only its SHA-256, so no database reader can open it.
+    Revoking deletes the link with its copy; an expired one stops answering at once and is
+    deleted when links are next made.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    snapshot = models.JSONField()
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField(db_index=True)
+    opens = models.PositiveIntegerField(default=0)  # every opening; `openings` keeps the latest times
+
+    objects = SharedLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires__gt=models.F("created")), name="link_expires_after_created"
+            ),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="link_period_in_order"),
+        ]
+
+    def __str__(self):
+        return f"Link to {self.period}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.start:%b %Y}" if self.start == self.end else f"{self.start:%b %Y} – {self.end:%b %Y}"
+
+
+class LinkOpening(models.Model):
+    """When a shared link was opened: the time only, nothing about who opened it."""
+
+    link = models.ForeignKey(SharedLink, on_delete=models.CASCADE, related_name="openings")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["link", "at"], name="opening_link_at")]
+
+    def __str__(self):
+        return f"Opened at {self.at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, charts, exports, mail, reminders, throttle
+from . import backup, exports, mail, reminders, sharing, throttle
 from .dashboard import build as build_dashboard
 from .defaults import THEMES
 from .forms import (
@@ -38,6 +38,7 @@ from .models import (
     CheckIn,
     Job,
     LimitReached,
+    SharedLink,
     Trigger,
     UserSettings,
     next_month,
@@ -120,6 +121,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         status = 429 if throttle.refused(form) else 400
         return self.render_to_response(self.get_context_data(form=form), status=status)
 
+
+# A page whose address holds a secret sends no Referer onwards.
+NO_REFERRER = "no-referrer"
 
 # What the browser kept of the person goes with them. Not "cookies": a cookie that must
 # outlive a log-out (one telling the log-in throttle this browser is known) would go too.
@@ -354,26 +358,51 @@ def _export(request: HttpRequest, form: exports.ExportForm) -> tuple[exports.Exp
         return None, refused.messages
 
 
+NEW_LINK = "_new_shared_link"  # the address just made, until the export page shows it once
+
+
+def _export_page(
+    request: HtmxHttpRequest,
+    form: exports.ExportForm,
+    *,
+    shared: exports.Export | None,
+    refused: list[str],
+    link_form: sharing.LinkForm | None = None,
+    link_error: str = "",
+) -> HttpResponse:
+    """The export page, or for htmx its preview (which needs no links)."""
+    link_form = link_form or sharing.LinkForm()
+    context = {
+        "form": form,
+        "refused": refused,
+        "shared": shared,
+        "markdown": shared and exports.markdown(shared),
+        "link_form": link_form,
+        "link_error": link_error,
+        "links": None if request.htmx else sharing.live_links(request.user),
+        "new_link": None if request.htmx else request.session.pop(NEW_LINK, None),
+    }
+    invalid = (form.is_bound and not shared) or bool(link_error) or bool(link_form.errors)
+    return render_part(request, "export.html", "preview", context, invalid=invalid)
+
+
 @require_GET
 def export(request: HtmxHttpRequest) -> HttpResponse:
     form = _export_form(request, request.GET)
     shared, refused = _export(request, form)
-    context = {"form": form, "refused": refused, "preview": shared and exports.markdown(shared)}
-    return render_part(request, "export.html", "preview", context, invalid=form.is_bound and not shared)
+    return _export_page(request, form, shared=shared, refused=refused)
 
 
 @require_POST
-def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_download(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
     form = _export_form(request, request.POST)
     shared, refused = _export(request, form) if form.is_valid() else (None, [])
     if shared is None:
-        return render(request, "export.html", {"form": form, "refused": refused}, status=400)
+        return _export_page(request, form, shared=None, refused=refused)
     exports.remember(request.user, form.choices())
     name = f"career-check-in-{shared.start:%Y-%m}-to-{shared.end:%Y-%m}"
     if fmt == "print":
-        return render(
-            request, "export_print.html", {"export": shared, "figure": charts.shared_heatmap(shared)}
-        )
+        return render(request, "export_print.html", {"export": shared})
     if fmt == "csv":
         # The byte-order mark makes spreadsheet programs read the file as UTF-8.
         body, content_type, name = "\ufeff" + exports.csv_text(shared), "text/csv", f"{name}.csv"
@@ -384,6 +413,58 @@ def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
         content_type=f"{content_type}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@require_POST
+def link_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = _export_form(request, request.POST)
+    link_form = sharing.LinkForm(request.POST)
+    shared, refused = _export(request, form) if form.is_valid() else (None, [])
+    if shared is None or not link_form.is_valid():
+        return _export_page(request, form, shared=shared, refused=refused, link_form=link_form)
+    try:
+        _, token = sharing.create(user=request.user, export=shared, days=link_form.cleaned_data["days"])
+    except sharing.TooMany as problem:
+        return _export_page(
+            request, form, shared=shared, refused=[], link_form=link_form, link_error=str(problem)
+        )
+    exports.remember(request.user, form.choices())
+    request.session[NEW_LINK] = request.build_absolute_uri(reverse("shared", args=[token]))
+    # Back to the same choices, so the preview beside the new link is what it shows.
+    choices = request.POST.copy()
+    for name in ("csrfmiddlewaretoken", "days"):
+        choices.pop(name, None)
+    return redirect(f"{reverse('export')}?{choices.urlencode()}#links")
+
+
+@require_POST
+def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(SharedLink, pk=pk, user=request.user)
+    link.delete()  # with its copy of the export: the address finds nothing from now on
+    messages.success(request, f"The link to {link.period} is revoked. It no longer opens.")
+    return redirect(reverse("export") + "#links")
+
+
+# A shared link's page is for someone without an account, at an address holding a secret:
+# it sends no Referer onwards, asks search engines to keep out, and is never cached (see
+# careerapp.middleware). An unknown, revoked or expired address gets the same 404 page.
+SHARED_HEADERS = {"Referrer-Policy": NO_REFERRER, "X-Robots-Tag": "noindex, nofollow"}
+
+
+@login_not_required
+@require_GET
+def shared_link(request: HttpRequest, token: str) -> HttpResponse:
+    link = sharing.find(token)
+    if link is None:
+        response = not_found(request, Http404())
+    else:
+        if request.user.pk != link.user_id:  # the owner checking their own link isn't an opening
+            sharing.record_opening(link)
+        export = exports.Export.from_snapshot(link.snapshot)
+        response = render(request, "shared.html", {"link": link, "export": export})
+    for header, value in SHARED_HEADERS.items():
+        response[header] = value
+    return response
 
 
 # Settings -------------------------------------------------------------------
@@ -496,7 +577,6 @@ def job_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # send "Origin: null" with a POST from it, which the CSRF check rightly refuses. So, as
 # Django's password reset does, the link's page moves the secret into the session and
 # redirects to an address without it.
-NO_REFERRER = "no-referrer"
 VERIFY_TOKEN = "_verify_email_token"
 
 

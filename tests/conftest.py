@@ -1,5 +1,6 @@
 import pytest
 
+from assessments import exports, sharing
 from assessments.models import Job, UserSettings, this_month
 
 from .factories import make_checkin, make_trigger, make_user
@@ -48,4 +49,6 @@ def world(db):
     checkin.ratings.update(note="Owner secret note")
     job = Job.objects.create(user=owner, employer="Owner secret employer", start=this_month())
     token = UserSettings.of(owner).new_calendar_token()
-    return {"owner": owner, "other": other, "trigger": trigger, "job": job, "token": token}
+    choices = exports.saved_choices(owner, [trigger])
+    link, _ = sharing.create(user=owner, export=exports.build(owner, choices), days=7)
+    return {"owner": owner, "other": other, "trigger": trigger, "job": job, "token": token, "link": link}

@@ -9,8 +9,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Job, Trigger, this_month
 
-# Open without logging in; the links emailed to people work logged out too.
-PUBLIC = {"healthz", "signup", "login", "calendar", "verify_email", "verify_email_confirm"} | {
+# Open without logging in; the links emailed to people and the links made for a manager
+# work logged out too.
+PUBLIC = {"healthz", "signup", "login", "calendar", "verify_email", "verify_email_confirm", "shared"} | {
     f"password_reset{step}" for step in ("", "_done", "_confirm", "_complete")
 }
 SECRETS = ("Owner secret trigger", "Owner secret note", "Owner secret employer", "Owner talking point")
@@ -34,7 +35,9 @@ def url_for(pattern: URLPattern, world) -> str:
             "fmt": "markdown",
             "token": world["token"],
             "uidb64": "MQ",
-            "pk": (world["job"] if pattern.name.startswith("job_") else world["trigger"]).pk,
+            "pk": world[
+                pattern.name.split("_")[0] if pattern.name.startswith(("job_", "link_")) else "trigger"
+            ].pk,
         }[name]
     return reverse(pattern.name, kwargs=kwargs)
 

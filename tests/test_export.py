@@ -74,9 +74,34 @@ def form_data(user, start, end, visibility=None, *, talking_points=True, notes=F
 
 
 def preview_section(html: str) -> str:
+    """The preview: the handout as the manager reads it, and its Markdown to copy."""
     match = re.search(r'<section id="preview".*?</section>', html, re.S)
     assert match, html[:500]
     return unescape(match.group(0))
+
+
+def handout(html: str) -> str:
+    """The handout's HTML (of the preview, the printable page or a shared link's page)."""
+    match = re.search(r'<div class="handout">.*?\n</div>', html, re.S)
+    assert match, html[:500]
+    return match.group(0)
+
+
+def heat_rows(html: str) -> dict[str, list[str]]:
+    """The handout's month-by-month table: each row's label and what each cell shows."""
+    rows = {}
+    for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', handout(html), re.S):
+        shown = [
+            re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", cell)
+            for cell in cells.split("</td>")
+        ]
+        rows[unescape(label)] = [unescape(cell) for cell in shown[:-1]]
+    return rows
+
+
+def without_key(html: str) -> str:
+    """The handout without its key, which names every level whatever the table holds."""
+    return re.sub(r'<p class="heat-key">.*?</p>', "", html, flags=re.S)
 
 
 def exported(client, fmt: str, data: dict) -> str:
@@ -167,6 +192,10 @@ def rate(checkin, levels: dict, notes: dict | None = None) -> None:
 
 @pytest.fixture
 def history(owner) -> History:
+    return make_history(owner)
+
+
+def make_history(owner) -> History:
     """Three months of check-ins rating six triggers, every one with a note."""
     h = History(
         user=owner,
@@ -480,11 +509,11 @@ def test_theme_only_says_how_many_triggers_of_the_theme_turn_up(owner_client, hi
     assert text.count("Leadership triggers turning up") == 2
 
 
-def test_the_printable_page_counts_theme_only_triggers_under_their_theme(owner_client, history):
-    text = exported(owner_client, "print", everything_on(history))
-    row = '<th scope="row">Leadership (theme only)</th><td>{}</td><td></td>'
-    assert text.count(row.format("2 triggers turning up")) == 2
-    assert text.count(row.format("1 trigger turning up")) == 1
+@pytest.mark.parametrize("fmt", ["preview", "print"])
+def test_the_handout_counts_theme_only_triggers_in_a_row_of_their_theme(owner_client, history, fmt):
+    rows = heat_rows(exported(owner_client, fmt, everything_on(history)))
+    assert rows["Leadership (theme only)"] == ["2", "1", "2"]  # oldest month first
+    assert "theme only" not in " ".join(label for label in rows if label != "Leadership (theme only)")
 
 
 def test_the_csv_gives_a_theme_its_count_and_no_level_or_note(owner_client, history):
@@ -527,13 +556,27 @@ def test_talking_points_appear_only_when_included(owner_client, history, fmt, ta
     assert (TALKING_POINTS in text) is talking_points
 
 
-@pytest.mark.parametrize("fmt", ["preview", "htmx preview", "markdown", "print"])
+@pytest.mark.parametrize("fmt", ["preview", "htmx preview", "markdown"])
 @pytest.mark.parametrize("scores", [True, False])
 def test_wellbeing_satisfaction_and_energy_appear_only_when_included(owner_client, history, fmt, scores):
     data = form_data(history.user, ago(2), ago(0), history.choices, scores=scores)
     text = exported(owner_client, fmt, data)
     assert history.shown.title in text
     assert ("Wellbeing 4/5 · Job satisfaction 3/5 · Energy 2/5" in text) is scores
+
+
+@pytest.mark.parametrize("fmt", ["preview", "print"])
+@pytest.mark.parametrize("scores", [True, False])
+def test_the_handout_has_a_row_for_each_score_only_when_included(owner_client, history, fmt, scores):
+    data = form_data(history.user, ago(2), ago(0), history.choices, scores=scores)
+    rows = heat_rows(exported(owner_client, fmt, data))
+    expected = {
+        "Wellbeing": ["4"] * 3,
+        "Job satisfaction": ["3"] * 3,
+        "Energy": ["2"] * 3,
+        "Weekly hours": ["45"] * 3,
+    }
+    assert {label: rows[label] for label in expected if label in rows} == (expected if scores else {})
 
 
 def test_the_csv_has_score_and_talking_point_columns_only_when_included(owner_client, history):
@@ -622,12 +665,16 @@ def test_two_theme_only_triggers_of_a_theme_are_shared_as_a_count(owner_client, 
     triggers = rated_default_checklist(owner)
     leadership = {t: "theme" for t in triggers.values() if t.theme == "Leadership"}
     Rating.objects.filter(trigger=next(iter(leadership)), checkin__month=ago(0)).update(level=2)
-    text = exported(owner_client, "preview", form_data(owner, ago(2), ago(0), leadership))
+    page = owner_client.get(reverse("export"), form_data(owner, ago(2), ago(0), leadership)).text
+    text = unescape(handout(page))
     assert text.count("Leadership") == 2
     assert "; Leadership: 1 trigger turning up; " in text  # new: nothing before the period
-    assert "- 1 Leadership trigger turning up\n" in text.split(f"## {ago(0):%B %Y}")[1]
+    assert heat_rows(page)["Leadership (theme only)"] == ["", "", "1"]
+    markdown = exported(owner_client, "markdown", form_data(owner, ago(2), ago(0), leadership))
+    assert markdown.count("Leadership") == 2
+    assert "- 1 Leadership trigger turning up\n" in markdown.split(f"## {ago(0):%B %Y}")[1]
     for trigger in leadership:
-        assert trigger.title not in text
+        assert trigger.title not in text + markdown
 
 
 def test_every_lone_theme_is_named_in_one_refusal(owner_client, owner):
@@ -682,6 +729,7 @@ def test_theme_only_shares_a_count_and_no_level_in_any_format(owner_client, owne
     Not present, then Strong/Clear/Clear. Every other shared trigger is Faint."""
     triggers = rated_default_checklist(owner)
     text = exported(owner_client, fmt, form_data(owner, ago(2), ago(0), culture(triggers), notes=True))
+    text = without_key(text)
     for level in ("Strong", "Clear", "Not present"):
         assert level not in text
     for title in (t.title for t in triggers.values() if t.theme == "Culture"):
@@ -696,32 +744,31 @@ def test_theme_only_shares_a_count_and_no_level_in_any_format(owner_client, owne
             [ym(ago(0)), "Culture (theme only)", "", "", "", "3"],
         ]
     elif fmt == "print":
-        for n, count in ((1, "1 trigger"), (1, "2 triggers"), (1, "3 triggers")):
-            row = f'<th scope="row">Culture (theme only)</th><td>{count} turning up</td><td></td>'
-            assert text.count(row) == n
+        assert heat_rows(text)["Culture (theme only)"] == ["1", "2", "3"]
+        assert {cell for row in heat_rows(text).values() for cell in row} <= {"F", "1", "2", "3", "38", ""}
     else:
         for count in ("1 Culture trigger", "2 Culture triggers", "3 Culture triggers"):
             assert f"- {count} turning up\n" in text
 
 
-def test_the_printable_chart_has_no_row_and_no_level_for_theme_only_triggers(owner_client, owner):
+def test_the_handouts_table_has_no_row_and_no_level_for_theme_only_triggers(owner_client, owner):
     triggers = rated_default_checklist(owner)
-    data = form_data(owner, ago(2), ago(0), culture(triggers))
-    response = owner_client.post(reverse("export_download", args=["print"]), data)
-    figure = json.loads(
-        re.search(r'id="fig-shared" type="application/json">(.*?)</script>', response.text).group(1)
-    )
-    assert not any("Culture" in tick for tick in figure["layout"]["yaxis"]["ticktext"])
-    assert {level for row in figure["data"][0]["z"] for level in row} == {1}  # all Faint
-    assert "Strong" not in json.dumps(figure)
+    rows = heat_rows(exported(owner_client, "print", form_data(owner, ago(2), ago(0), culture(triggers))))
+    culture_titles = {t.title for t in triggers.values() if t.theme == "Culture"}
+    assert not culture_titles & set(rows)
+    levels = [cells for label, cells in rows.items() if label in {t.title for t in triggers.values()}]
+    assert len(levels) == 7  # the shown ones: all but the private one and the three Culture ones
+    assert {cell for cells in levels for cell in cells} == {"F"}  # all Faint
 
 
-def test_a_printable_page_with_only_theme_counts_draws_no_chart(owner_client, owner):
+def test_a_handout_with_only_theme_counts_has_no_trigger_rows(owner_client, owner):
     triggers = rated_default_checklist(owner)
     hidden = dict.fromkeys(triggers.values(), "hide")
-    text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), hidden | culture(triggers)))
-    assert "fig-shared" not in text
-    assert "Culture (theme only)" in text
+    data = form_data(owner, ago(2), ago(0), hidden | culture(triggers), scores=False)
+    text = exported(owner_client, "print", data)
+    assert heat_rows(text) == {"Culture (theme only)": ["1", "2", "3"]}
+    assert "Not present" not in text  # no key for levels that aren't there
+    assert "Theme only: how many of the theme’s triggers turn up." in unescape(text)
 
 
 def test_what_changed_for_theme_only_triggers_speaks_of_the_themes_count(owner_client, owner, changes):
@@ -737,7 +784,10 @@ def test_what_changed_for_theme_only_triggers_speaks_of_the_themes_count(owner_c
     assert "- Resolved: Gone away; Leadership: no triggers turning up, down from 2\n" in text
     Rating.objects.filter(trigger=changes["themed"], checkin__month=ago(0)).update(level=2)
     text = exported(owner_client, "print", data)
-    assert "<li>Better: Getting better; Leadership: 1 trigger turning up, down from 2</li>" in text
+    assert (
+        "<li><strong>Better:</strong> Getting better; Leadership: 1 trigger turning up, down from 2</li>"
+        in text
+    )
     for title in (changes["themed"].title, changes["themed_too"].title):
         assert title not in text
 
@@ -754,10 +804,13 @@ def test_the_scores_choice_names_the_weekly_hours_it_shares(owner_client, histor
 def test_weekly_hours_are_in_the_preview_exactly_when_another_format_has_them(owner_client, history, scores):
     data = form_data(history.user, ago(2), ago(0), history.choices, scores=scores)
     line = "Wellbeing 4/5 · Job satisfaction 3/5 · Energy 2/5 · 45 hours a week"
-    for fmt in ("preview", "htmx preview", "markdown", "print"):
+    for fmt in ("preview", "htmx preview", "markdown"):
         text = exported(owner_client, fmt, data)
         assert (line in text) is scores
         assert ("hours" in text) is scores
+    printed = exported(owner_client, "print", data)
+    assert ("hours" in printed) is scores
+    assert heat_rows(printed).get("Weekly hours") == (["45"] * 3 if scores else None)
     header, *rows = csv_rows(exported(owner_client, "csv", data))
     assert ("weekly_hours" in header) is scores
     assert ("45" in {cell for row in rows for cell in row}) is scores
@@ -923,8 +976,8 @@ def test_the_summary_gives_the_together_count_now_and_in_the_previous_period(own
 def test_the_printable_page_gives_the_same_summary(owner_client, owner, changes):
     text = exported(owner_client, "print", form_data(owner, ago(2), ago(0), leadership(changes, "hide")))
     assert "in the latest check-in: <strong>4</strong> (previous period" in text
-    assert f"<li>Resolved: {changes['resolved'].title}</li>" in text
-    assert f"<li>New: {changes['new'].title}</li>" in text
+    assert f"<li><strong>Resolved:</strong> {changes['resolved'].title}</li>" in text
+    assert f"<li><strong>New:</strong> {changes['new'].title}</li>" in text
 
 
 def test_the_previous_period_has_the_same_length_as_the_chosen_one(owner_client, owner, changes):
@@ -1113,16 +1166,12 @@ def test_the_markdown_download_is_a_named_attachment(owner_client, history):
     assert f"- {history.shown.title}: **Strong** — {SHOWN_NOTE}" in text
 
 
-def test_the_printable_page_draws_only_shared_triggers_in_its_chart(owner_client, history):
-    response = owner_client.post(reverse("export_download", args=["print"]), everything_on(history))
-    assert response.status_code == 200
-    figure = re.search(r'<script id="fig-shared" type="application/json">(.*?)</script>', response.text, re.S)
-    assert figure
-    data = json.loads(figure.group(1))
-    rows = set(data["layout"]["yaxis"]["ticktext"])
-    # "Theme only" triggers are counts, not levels: they stay out of a chart of levels.
-    assert rows == {history.shown.title, history.shown_too.title}
-    assert len(data["data"][0]["z"]) == 2
+def test_the_handouts_table_has_a_row_per_shared_trigger_strongest_first(owner_client, history):
+    rows = heat_rows(exported(owner_client, "print", everything_on(history)))
+    # "Theme only" triggers are counts, not levels: they have their theme's row instead.
+    assert list(rows)[:3] == [history.shown.title, history.shown_too.title, "Leadership (theme only)"]
+    assert rows[history.shown.title] == ["S", "C", "S"]
+    assert rows[history.shown_too.title] == ["F", "C", "–"]
 
 
 # The export_history command -------------------------------------------------------

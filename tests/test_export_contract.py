@@ -1,19 +1,20 @@
 """The export's contract, for any choices and any small history: the Markdown, the printable
-page (its text and its chart's data) and the CSV share exactly the facts of the preview,
-and nothing hidden, no "theme only" title or note and no private note is anywhere.
+page, a shared link's page and the CSV share exactly the facts of the preview, and nothing
+hidden, no "theme only" title or note and no private note is anywhere. A shared link keeps
+its facts when the data changes afterwards.
 
 A fact is a level of a trigger in a month, its note, a theme's count in a month, a month's
 scores and hours, its talking points, and the summary's counts and changes. Each format is
-read back into facts its own way: the preview and the Markdown through a CommonMark parser
-(so escaping is checked too), the printable page from its HTML, the CSV from its rows.
+read back into facts its own way: the preview, the printable page and the shared page from
+the handout's HTML (its letters checked against its words and colours), the Markdown through
+a CommonMark parser (so escaping is checked too), the CSV from its rows.
 """
 
 import csv
 import io
-import json
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 
 from django.db import transaction
@@ -23,7 +24,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from assessments.models import CheckIn, Level, Rating, Trigger, add_months, this_month
+from assessments.models import CheckIn, Level, Rating, SharedLink, Trigger, add_months, this_month
+from assessments.views import NEW_LINK
 
 from .factories import make_user
 
@@ -171,50 +173,64 @@ def markdown_facts(text: str) -> set:
     return facts
 
 
-def printable_facts(html: str) -> set:
-    article = re.search(r'<article class="printable">(.*)</article>', html, re.S).group(1)
-    summary, *months = re.split(r'<section class="keep month">', article)
-    facts = summary_facts(
-        strip_tags(re.search(r"<p>(.*?)</p>", summary.split("<h2>Summary</h2>")[1], re.S).group(1)),
-        [strip_tags(li) for li in re.findall(r"<li>(.*?)</li>", summary, re.S)],
-    )
-    for section in months:
-        heading = strip_tags(re.search(r"<h2>(.*?)</h2>", section).group(1))
-        for row in re.findall(
-            r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>", section, re.S
-        ):
-            label, level, note = (norm(cell) for cell in row)
-            if label.endswith(" (theme only)"):
-                assert note == ""
-                count = re.fullmatch(r"(\d+) triggers? turning up", level).group(1)
-                facts.add(count_fact(heading, label.removesuffix(" (theme only)"), count))
-            else:
-                facts |= line_facts(heading, label, level, note)
-        if scores := re.search(r"</h2>\s*<p>(Wellbeing .*?)</p>", section, re.S):
-            facts.add(scores_fact(heading, norm(scores.group(1))))
-        if points := re.search(r'<p class="pre">(.*?)</p>', section, re.S):
-            facts.add(("talking", heading, norm(points.group(1))))
-    return facts
+LETTERS = {"–": Level.NOT_PRESENT, "F": Level.FAINT, "C": Level.CLEAR, "S": Level.STRONG}
 
 
-def chart_of(html: str) -> dict | None:
-    found = re.search(r'<script id="fig-shared" type="application/json">(.*?)</script>', html, re.S)
-    return found and json.loads(found.group(1))
-
-
-def chart_facts(figure: dict | None, titles: dict[str, str]) -> set:
-    """The chart's levels and notes; a title is found by its marker (the chart shortens titles)."""
-    if not figure:
-        return set()
-    trace, ticks = figure["data"][0], figure["layout"]["yaxis"]["ticktext"]
+def handout_facts(html: str) -> set:
+    """Facts of the handout (the preview, the printable page, a shared link's page)."""
+    part = re.search(r'<div class="handout">(.*?)\n</div>', html, re.S).group(1)
     facts = set()
-    for tick, levels, hovers in zip(ticks, trace["z"], trace["text"], strict=True):
-        title = titles[MARKER.match(unescape(tick)).group(0)]
-        for day, level, hover in zip(trace["x"], levels, hovers, strict=True):
-            if level is not None:
-                note = hover.split("<br>")[2] if hover.count("<br>") == 2 else ""
-                facts |= line_facts(month_name(day), title, Level(level).label, norm(note))
+    if together := re.search(r'<p class="together">(.*?)</p>', part, re.S):
+        changes = re.search(r'<ul class="changes">(.*?)</ul>', part, re.S).group(1)
+        facts |= summary_facts(
+            strip_tags(together.group(1)),
+            [strip_tags(li) for li in re.findall(r"<li>(.*?)</li>", changes, re.S)],
+        )
+    for month, points in re.findall(r'<dt>(.*?)</dt><dd class="pre">(.*?)</dd>', part, re.S):
+        facts.add(("talking", norm(month), norm(points)))
+    for table in re.findall(r'<table class="heatmap">(.*?)</table>', part, re.S):
+        months = [
+            f"{datetime.strptime(strip_tags(th), '%b %Y'):%B %Y}"
+            for th in re.findall(r'<th scope="col" class="month">(.*?)</th>', table, re.S)
+        ]
+        bodies = dict(re.findall(r'<tbody class="([\w-]+)">(.*?)</tbody>', table, re.S))
+        scores = {}
+        for kind, body in bodies.items():
+            for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body, re.S):
+                cells = re.findall(r"<td([^>]*)>(.*?)</td>", cells, re.S)
+                assert len(cells) == len(months), (label, cells)
+                for month, (attributes, cell) in zip(months, cells, strict=True):
+                    if kind == "trigger-rows":
+                        facts |= level_fact(month, norm(label), attributes, cell)
+                    elif kind == "counts" and cell:
+                        facts.add(count_fact(month, norm(label).removesuffix(" (theme only)"), cell))
+                    elif kind == "scores":
+                        scores.setdefault(month, []).append(norm(cell))
+        facts |= {("scores", month, *values) for month, values in scores.items()}
+    for month, items in re.findall(
+        r'<div class="note-month">\s*<h\d>(.*?)</h\d>\s*<ul>(.*?)</ul>', part, re.S
+    ):
+        for level, label, note in re.findall(
+            r'<li><span class="level">(.*?)</span> · <span class="label">(.*?)</span> — '
+            r'<span class="text">(.*?)</span></li>',
+            items,
+            re.S,
+        ):
+            facts |= line_facts(norm(month), norm(label), level, norm(note))
     return facts
+
+
+def level_fact(month: str, title: str, attributes: str, cell: str) -> set:
+    """A trigger's cell: its letter, its colour and its words must say the same level."""
+    if cell == '<span class="visually-hidden">Not rated</span>':
+        assert attributes == ' class="lv"', attributes
+        return set()
+    letter, name = re.fullmatch(
+        r'<span aria-hidden="true">(.*?)</span><span class="visually-hidden">(.*?)</span>', cell
+    ).groups()
+    level = LETTERS[letter]
+    assert name == level.label and attributes == f' class="lv lv-{level.value}"', (attributes, cell)
+    return {("level", month, title, name)}
 
 
 def csv_facts(text: str) -> set:
@@ -297,6 +313,34 @@ def never_shared(scenario: dict) -> list[str]:
     return markers
 
 
+def link_for(client, data: dict) -> str | None:
+    """The address of a link made with these choices; None when they were refused."""
+    response = client.post(reverse("link_create"), data | {"days": "7"})
+    if response.status_code != 302:
+        assert response.status_code == 400
+        return None
+    return client.session[NEW_LINK]
+
+
+def opened(address: str) -> str:
+    """A shared link's page, as someone logged out opens it."""
+    response = Client().get(address)
+    assert response.status_code == 200
+    return response.text
+
+
+def change_everything(user) -> None:
+    """What a person may do after making a link: every title, level, note, score and point,
+    and a check-in for a month that had none."""
+    for trigger in Trigger.objects.filter(user=user):
+        trigger.title = f"{trigger.title} renamed"
+        trigger.save()
+    Rating.objects.filter(checkin__user=user).update(level=3, note="later")
+    CheckIn.objects.filter(user=user).update(wellbeing=1, hours=99, talking_points="later")
+    for ago in range(4):
+        CheckIn.objects.get_or_create(user=user, month=add_months(this_month(), -ago))
+
+
 @settings(
     max_examples=50,
     deadline=None,
@@ -316,6 +360,7 @@ def test_every_format_shares_exactly_the_facts_of_the_preview(db, scenario):
             fmt: client.post(reverse("export_download", args=[fmt]), data)
             for fmt in ("markdown", "print", "csv")
         }
+        address = link_for(client, data)
 
         if expect_refusal(scenario):
             event("refused")
@@ -325,25 +370,33 @@ def test_every_format_shares_exactly_the_facts_of_the_preview(db, scenario):
             for response in downloads.values():
                 assert response.status_code == 400
                 assert "Content-Disposition" not in response
+            assert address is None
+            assert not SharedLink.objects.filter(user=user).exists()
         else:
             assert page.status_code == 200
-            preview = unescape(re.search(r'<pre class="markdown">(.*?)</pre>', preview_html, re.S).group(1))
+            source = unescape(
+                re.search(r'<textarea id="markdown-source"[^>]*>(.*?)</textarea>', preview_html, re.S).group(
+                    1
+                )
+            )
             markdown = downloads["markdown"].content.decode()
             printable = downloads["print"].content.decode()
             table = downloads["csv"].content.decode("utf-8-sig")
             for fmt, response in downloads.items():
                 assert response.status_code == 200, fmt
-            chart = chart_of(printable)
-            chart_text = json.dumps(chart, ensure_ascii=False)  # its strings as the page draws them
-            for text in (preview_html, markdown, printable, chart_text, table):
+            shared = opened(address)
+            for text in (preview_html, markdown, printable, table, shared):
                 for marker in never_shared(scenario):
                     assert marker not in text
 
-            shared = markdown_facts(preview)
-            event(f"facts shared: {min(len(shared) // 10 * 10, 30)}+")
-            titles = {f"Tø{i}ø": squash(t.title) for i, t in enumerate(triggers)}
-            assert markdown_facts(markdown) == shared
-            assert printable_facts(printable) == shared
-            assert csv_facts(table) == {fact for fact in shared if fact[0] not in ("together", "change")}
-            assert chart_facts(chart, titles) <= shared
+            shown = handout_facts(preview_html)
+            event(f"facts shared: {min(len(shown) // 10 * 10, 30)}+")
+            assert source.strip() == markdown.strip()  # the Markdown to copy is the download
+            assert markdown_facts(markdown) == shown
+            assert handout_facts(printable) == shown
+            assert csv_facts(table) == {fact for fact in shown if fact[0] not in ("together", "change")}
+            assert handout_facts(shared) == shown
+
+            change_everything(user)
+            assert handout_facts(opened(address)) == shown  # a snapshot: later data changes nothing
         transaction.set_rollback(True)

@@ -5,7 +5,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from assessments.charts import handout_heatmap
+
 register = template.Library()
+register.filter("handout_heatmap", handout_heatmap)
 
 
 @register.filter

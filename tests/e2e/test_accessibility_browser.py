@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments import mail
+from assessments import exports, mail, sharing
 from assessments.models import Job, Trigger, UserSettings, add_months, this_month
 
 from ..factories import make_user
@@ -136,6 +136,11 @@ def people(live_server, settings):
     newcomer = make_user("newcomer", email="new@example.org", verified=True)
     triggers = Trigger.objects.filter(user=demo, retired__isnull=True).order_by("position")
     triggers.last().retire()  # the checklist shows its Retired section
+    # Links for the manager: the export page lists them, one opened; one is opened logged out.
+    choices = exports.saved_choices(demo, list(Trigger.objects.filter(user=demo)))
+    choices["start"] = add_months(choices["end"], -5)
+    links = [sharing.create(user=demo, export=exports.build(demo, choices), days=days) for days in (14, 1)]
+    sharing.record_opening(links[0][0])
     return {
         "demo": demo,
         "newcomer": newcomer,
@@ -143,6 +148,7 @@ def people(live_server, settings):
         "alone_in_theme": Trigger.objects.get(user=demo, theme="Manager"),
         "job": Job.objects.filter(user=demo).first(),
         "cookies": {user.username: cookie_for(user, live_server) for user in (demo, newcomer)},
+        "shared": f"/shared/{links[0][1]}/",
     }
 
 
@@ -222,6 +228,15 @@ def pages(people, settings) -> list:
         start, alone = add_months(month, -2), people["alone_in_theme"]
         page.goto(f"/export/?start={start:%Y-%m}&end={month:%Y-%m}&t_{alone.pk}=theme")
 
+    def link_made(page):
+        page.goto("/export/")
+        page.get_by_role("button", name="Create a link for my manager").click()
+        page.get_by_role("textbox", name="The new link’s address").wait_for()
+
+    def links_opened(page):
+        page.goto("/export/")
+        page.get_by_text("When it was opened", exact=True).click()
+
     def printable(page):
         page.goto("/export/")
         with page.context.expect_page() as opened:
@@ -253,6 +268,7 @@ def pages(people, settings) -> list:
         ("verify email, logged out", None, verify_email),
         ("verify link broken", None, goto("/email/verify/broken/")),
         ("not found", None, goto("/no-such-page/")),
+        ("shared link, logged out", None, goto(people["shared"])),
         ("dashboard", demo, goto("/")),
         ("dashboard, 3 years", demo, goto("/?range=3y")),
         ("dashboard, all", demo, goto("/?range=all")),
@@ -268,6 +284,8 @@ def pages(people, settings) -> list:
         ("checklist, add refused", demo, checklist_refused),
         ("export", demo, goto("/export/")),
         ("export, Theme only refused", demo, export_refused),
+        ("export, its links' openings shown", demo, links_opened),
+        ("export, a link just made", demo, link_made),
         ("export, printable page", demo, printable),
         ("settings", demo, goto("/settings/")),
         ("settings, editing a job", demo, goto(f"/settings/jobs/{people['job'].pk}/edit/")),

@@ -1,17 +1,18 @@
 """The 1:1 export in a real Chromium: hiding a trigger takes it out of the live preview
-and out of the Markdown download; the printable page draws its chart. No console error,
-no CSP violation, nothing fetched from another origin."""
+and out of the Markdown download; the printable page shows the handout; "Copy Markdown"
+copies; a link for the manager opens logged out until it is revoked or expires; the page
+fits a phone. No console error, no CSP violation, nothing fetched from another origin."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import add_months, this_month
+from assessments.models import SharedLink, add_months, this_month
 from tests.factories import PASSWORD, make_checkin, make_trigger, make_user
-
-from .conftest import WATCH_PRINT
 
 # Installed in every page of the context before any of its scripts run.
 WATCH_CSP = """
@@ -79,7 +80,8 @@ def assert_no_trouble(*pages, allowed_console=()) -> None:
 
 
 def trigger_row(page, title: str):
-    return page.locator("table.visibility tbody tr").filter(has=page.get_by_role("rowheader", name=title))
+    """A trigger's Show / Theme only / Hide."""
+    return page.get_by_role("radiogroup", name=title, exact=True)
 
 
 def hide(page, title: str) -> None:
@@ -115,7 +117,7 @@ def test_a_hidden_trigger_vanishes_from_the_preview_and_stays_out_of_the_markdow
     assert_no_trouble(page)
 
 
-def test_the_printable_page_opens_in_a_new_tab_and_draws_only_what_is_shared(export_page):
+def test_the_printable_page_opens_in_a_new_tab_and_shows_only_what_is_shared(export_page):
     page = export_page
     hide(page, TO_HIDE)
     expect(page.locator("#preview")).not_to_contain_text(TO_HIDE)
@@ -123,40 +125,43 @@ def test_the_printable_page_opens_in_a_new_tab_and_draws_only_what_is_shared(exp
         page.get_by_role("button", name="Printable page").click()
     printable = info.value
     printable.wait_for_load_state()
-    printable.wait_for_selector("div[data-figure] svg", state="attached")
-    assert printable.locator("div[data-figure] svg").count() >= 1
     expect(printable.get_by_role("heading", level=1)).to_contain_text("Career check-in:")
     article = printable.locator("article.printable")
     for title in SHOWN:
         expect(article).to_contain_text(title)
     expect(article).not_to_contain_text(TO_HIDE)
     expect(article).not_to_contain_text(PRIVATE)
-    # The chart's rows are the shared triggers only.
-    ticks = printable.locator("div[data-figure] .ytick").all_text_contents()
-    assert sorted(ticks) == sorted(SHOWN)
+    # The table's rows are the shared triggers only, with the scores under them.
+    rows = printable.locator("table.heatmap tbody th").all_text_contents()
+    assert rows == [*SHOWN, "Wellbeing", "Job satisfaction", "Energy", "Weekly hours"]
+    button = printable.get_by_role("button", name="Print or save as PDF")
+    expect(button).to_be_visible()
     printable.emulate_media(media="print")
-    expect(printable.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    expect(button).to_be_hidden()
     assert_no_trouble(page, printable)
 
 
-def test_the_printable_page_draws_its_chart_before_it_prints(export_page, browser, live_server):
-    # A window too short to come near the chart, which is drawn only when the page prints.
-    state = export_page.context.storage_state()
-    context = browser.new_context(
-        base_url=live_server.url, storage_state=state, viewport={"width": 800, "height": 100}
-    )
-    context.add_init_script(WATCH_PRINT)
-    page = context.new_page()
-    page.goto("/export/")
-    with context.expect_page() as info:
-        page.get_by_role("button", name="Printable page").click()
+def test_without_javascript_the_printable_page_has_no_print_button_that_does_nothing(
+    js_off_page, live_server
+):
+    user = make_user("lee", default_checklist=False)
+    make_checkin(user, ago(0), {make_trigger(user, SHOWN[0]): 2})
+    login(js_off_page, "lee")
+    js_off_page.goto("/export/")
+    with js_off_page.context.expect_page() as info:
+        js_off_page.get_by_role("button", name="Printable page").click()
     printable = info.value
-    printable.wait_for_load_state("networkidle")
-    printable.wait_for_timeout(300)  # a few frames, for a chart it would draw
-    assert printable.locator("div[data-figure] svg").count() == 0
-    printable.pdf()
-    assert printable.evaluate("window.drawnWhenPrinted") == [True]
-    context.close()
+    printable.wait_for_load_state()
+    expect(printable.locator("table.heatmap")).to_contain_text(SHOWN[0])
+    expect(printable.get_by_role("button", name="Print or save as PDF")).to_have_count(0)
+
+
+def login(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
 
 
 def choose(page, title: str, choice: str) -> None:
@@ -186,8 +191,151 @@ def test_theme_only_on_a_trigger_alone_in_its_theme_is_refused_until_the_choice_
     # Two Team triggers on Theme only: a count, without their titles or levels.
     choose(page, SHOWN[0], "Theme only")
     choose(page, SHOWN[1], "Theme only")
-    expect(preview).to_contain_text("- 2 Team triggers turning up")
+    counts = preview.get_by_role("row", name="Team (theme only)").get_by_role("cell")
+    expect(counts).to_have_text(["1", "2", "2"])  # oldest month first
     for title in SHOWN:
         expect(preview).not_to_contain_text(title)
     assert page.evaluate("window.marker") == "same page"
     assert_no_trouble(page, allowed_console=(REFUSAL_LOGGED,))
+
+
+# The preview and its Markdown ----------------------------------------------------------------
+
+
+def test_the_preview_reads_as_the_handout_and_copy_markdown_copies_the_download(export_page):
+    page = export_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    preview = page.locator("#preview")
+    expect(preview.get_by_role("heading", name="What changed")).to_be_visible()
+    expect(preview.get_by_role("row", name=SHOWN[0])).to_be_visible()
+    # Rendered, not Markdown source: no asterisks or hashes on show.
+    rendered = preview.locator(".handout").inner_text()
+    assert "**" not in rendered and "# Career" not in rendered
+    expect(preview.get_by_role("textbox", name="Markdown")).to_be_hidden()  # one click away
+
+    preview.get_by_role("button", name="Copy Markdown").click()
+    expect(preview.get_by_role("status").filter(has_text="Copied")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Markdown").click()
+    assert copied == Path(info.value.path()).read_text(encoding="utf-8")
+    assert_no_trouble(page)
+
+
+def test_where_the_clipboard_cant_be_written_copy_markdown_selects_the_text(export_page):
+    page = export_page
+    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    preview = page.locator("#preview")
+    preview.get_by_role("button", name="Copy Markdown").click()
+    source = preview.get_by_role("textbox", name="Markdown")
+    expect(source).to_be_visible()
+    expect(source).to_be_focused()
+    start, end, length = source.evaluate("(t) => [t.selectionStart, t.selectionEnd, t.value.length]")
+    assert start == 0 and end == length > 100
+    expect(preview.get_by_role("status").filter(has_text="Selected: press Ctrl+C")).to_be_visible()
+    assert_no_trouble(page)
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_the_export_page_fits_a_phone_with_each_triggers_choices_under_it(export_page, live_server, width):
+    page = export_page
+    make_links(page, 2)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/export/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    group = trigger_row(page, SHOWN[0])
+    title = group.locator(".title").bounding_box()
+    for choice in ("Show", "Theme only", "Hide"):
+        box = group.get_by_label(choice, exact=True).bounding_box()
+        assert box["y"] > title["y"] + title["height"] - 1  # under the title, not beside it
+        assert box["x"] + box["width"] <= width
+    # The month fields look like the app's other fields.
+    border = page.get_by_label("From", exact=True).evaluate("(e) => getComputedStyle(e).borderTopColor")
+    assert border == page.get_by_label("The link works for").evaluate(
+        "(e) => getComputedStyle(e).borderTopColor"
+    )
+    assert_no_trouble(page)
+
+
+# A link for the manager ------------------------------------------------------------------------
+
+
+def make_links(page, count: int) -> None:
+    for _ in range(count):
+        page.get_by_role("button", name="Create a link for my manager").click()
+        page.wait_for_load_state()
+
+
+def facts(locator) -> list[str]:
+    """What the handout says, line by line (its letters and hidden words included)."""
+    return [
+        " ".join(line.split())
+        for line in locator.locator(".handout").inner_text().splitlines()
+        if line.strip()
+    ]
+
+
+def test_a_link_for_the_manager_opens_logged_out_until_it_is_revoked(export_page, browser, live_server):
+    page = export_page
+    hide(page, TO_HIDE)
+    expect(page.locator("#preview")).not_to_contain_text(TO_HIDE)
+    preview = facts(page.locator("#preview"))
+    page.get_by_label("The link works for").select_option("7 days")
+    page.get_by_role("button", name="Create a link for my manager").click()
+    address = page.get_by_role("textbox", name="The new link’s address").input_value()
+    assert f"{live_server.url}/shared/" in address
+    assert facts(page.locator("#preview")) == preview  # the same choices, after the redirect
+
+    manager = browser.new_context()  # no cookie of the owner's
+    manager.add_init_script(WATCH_CSP)
+    shared = manager.new_page()
+    response = shared.goto(address)
+    assert response.status == 200
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert facts(shared.locator("article")) == preview
+    expect(shared.locator("article")).not_to_contain_text(TO_HIDE)
+    expect(shared.locator("article")).not_to_contain_text(PRIVATE)
+    assert shared.evaluate("window.cspViolations") == []
+
+    page.reload()
+    links = page.get_by_role("region", name="A link for your manager")
+    expect(links).not_to_contain_text(address)  # shown once
+    expect(links).to_contain_text("Opened 1 time")
+    links.get_by_role("button", name="Revoke", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("revoked. It no longer opens.")
+    expect(links.get_by_role("button", name="Revoke")).to_have_count(0)
+
+    assert shared.goto(address).status == 404
+    expect(shared.get_by_role("heading", level=1)).to_have_text("Not found")
+    expect(shared.locator("body")).not_to_contain_text(SHOWN[0])
+    manager.close()
+    assert_no_trouble(page)
+
+
+def test_an_expired_link_is_not_found(export_page, browser):
+    page = export_page
+    page.get_by_role("button", name="Create a link for my manager").click()
+    address = page.get_by_role("textbox", name="The new link’s address").input_value()
+    manager = browser.new_context()
+    shared = manager.new_page()
+    assert shared.goto(address).status == 200
+    past = timezone.now() - timedelta(minutes=1)
+    SharedLink.objects.update(created=past - timedelta(days=14), expires=past)
+    assert shared.goto(address).status == 404
+    expect(shared.locator("body")).not_to_contain_text(SHOWN[0])
+    page.reload()
+    expect(page.get_by_role("region", name="A link for your manager")).to_contain_text("No live links.")
+    manager.close()
+
+
+def test_the_shared_page_works_without_javascript(export_page, browser):
+    page = export_page
+    page.get_by_role("button", name="Create a link for my manager").click()
+    address = page.get_by_role("textbox", name="The new link’s address").input_value()
+    manager = browser.new_context(java_script_enabled=False)
+    shared = manager.new_page()
+    shared.goto(address)
+    expect(shared.get_by_role("row", name=SHOWN[0])).to_be_visible()
+    expect(shared.get_by_role("heading", name="What changed")).to_be_visible()
+    expect(shared.get_by_role("button", name="Print or save as PDF")).to_have_count(0)
+    manager.close()

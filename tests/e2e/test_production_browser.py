@@ -60,7 +60,7 @@ def test_every_page_keeps_the_policy_and_the_origin(browser, production):
             page.locator("div[data-figure]").first.hover()
         assert page.evaluate("window.__csp") == [], url
     page.goto(production + "/export/")
-    page.locator("table.visibility input[value=hide]").first.check()
+    page.locator(".visibility input[value=hide]").first.check()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__csp") == []
     assert elsewhere == []
