@@ -387,3 +387,16 @@ def test_a_user_without_triggers_can_share_an_empty_period(client):
     client.force_login(user)
     address = make_link(client, {"start": f"{ago(0):%Y-%m}", "end": f"{ago(0):%Y-%m}"})
     assert "No check-ins in this period." in anonymous_get(address).text
+
+
+def test_what_people_typed_is_text_on_the_shared_page(client):
+    hostile = "<script>alert(1)</script>"
+    user = make_user("hostile", default_checklist=False)
+    trigger = make_trigger(user, hostile, theme=hostile)
+    checkin = CheckIn.objects.create(user=user, month=ago(0), talking_points=hostile)
+    Rating.objects.create(checkin=checkin, trigger=trigger, level=3, note=hostile)
+    client.force_login(user)
+    data = form_data(user, ago(0), ago(0), notes=True)
+    text = anonymous_get(make_link(client, data)).text
+    assert hostile not in text
+    assert text.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # title, note, talking points
