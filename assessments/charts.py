@@ -299,7 +299,6 @@ def wellbeing(series: list[Period]) -> dict:
 # black and white. Its colours (static/css/app.css, .lv-N) darken as the level rises.
 
 LEVEL_LETTERS = {Level.NOT_PRESENT: "–", Level.FAINT: "F", Level.CLEAR: "C", Level.STRONG: "S"}
-HANDOUT_MONTHS = 12  # a longer period gets one table per twelve months, to fit a page's width
 SCORE_ROWS = [("Wellbeing", "wellbeing"), ("Job satisfaction", "satisfaction"), ("Energy", "energy")]
 
 
@@ -317,9 +316,10 @@ class HeatTable:
     scores: list[tuple[str, list[int | None]]]
 
 
-def handout_heatmap(export) -> list[HeatTable]:
+def handout_heatmap(export) -> HeatTable | None:
     """The export's triggers × months, strongest in the latest month first, then its theme
-    counts and scores: the same facts as its months, laid out to be read at a glance."""
+    counts and scores: the same facts as its months, laid out to be read at a glance. An
+    export covers at most twelve months, so one table fits a page's width."""
     months = list(reversed(export.months))  # oldest first, as a timeline reads
     levels, counts = defaultdict(dict), defaultdict(dict)
     for index, month in enumerate(months):
@@ -333,27 +333,21 @@ def handout_heatmap(export) -> list[HeatTable]:
         cells = levels[label]
         return (-cells.get(latest, -1), -sum(cells.values()), label)
 
+    span = range(len(months))
     scores = []
     if export.scores:
         scores = [(label, [getattr(m, name) for m in months]) for label, name in SCORE_ROWS]
         scores.append(("Weekly hours", [m.hours for m in months]))
     if not (levels or counts or scores):
-        return []
-    tables = []
-    for first in range(0, len(months), HANDOUT_MONTHS):
-        span = range(first, min(first + HANDOUT_MONTHS, len(months)))
-        tables.append(
-            HeatTable(
-                months=[months[i].month for i in span],
-                triggers=[
-                    (label, [_cell(levels[label].get(i)) for i in span])
-                    for label in sorted(levels, key=strongest)
-                ],
-                themes=[(label, [counts[label].get(i) for i in span]) for label in sorted(counts)],
-                scores=[(label, [values[i] for i in span]) for label, values in scores],
-            )
-        )
-    return tables
+        return None
+    return HeatTable(
+        months=[month.month for month in months],
+        triggers=[
+            (label, [_cell(levels[label].get(i)) for i in span]) for label in sorted(levels, key=strongest)
+        ],
+        themes=[(label, [counts[label].get(i) for i in span]) for label in sorted(counts)],
+        scores=scores,
+    )
 
 
 def _cell(level: Level | None) -> Cell | None:

@@ -9,16 +9,19 @@ import secrets
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from .exports import Export
-from .models import LinkOpening, SharedLink
+from .models import LimitReached, LinkOpening, SharedLink, lock_account
 
 LIFETIMES = [(1, "1 day"), (7, "7 days"), (14, "14 days"), (30, "30 days")]
-MOST_LIVE = 20  # live links per person
+MAX_LINKS = 20  # live ones, per person
+LINKS_FULL = (
+    f"You have {MAX_LINKS} live links, the most at once. Revoke one you no longer need, then make "
+    "the new one."
+)
 KEEP_OPENINGS = 50  # the times of the latest openings; `opens` counts them all
 
 
@@ -32,28 +35,20 @@ class LinkForm(forms.Form):
     )
 
 
-class TooMany(Exception):
-    def __init__(self):
-        super().__init__(
-            f"You have {MOST_LIVE} live links, the most at once. Revoke one you no longer need, "
-            "then make the new one."
-        )
-
-
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
 def create(*, user, export: Export, days: int) -> tuple[SharedLink, str]:
-    """A new link to a copy of `export`, and its secret token (which is kept nowhere)."""
-    # The person's row locked: two requests at once can't both take the last place.
-    get_user_model().objects.select_for_update().get(pk=user.pk)
+    """A new link to a copy of `export`, and its secret token (which is kept nowhere), or
+    LimitReached when the person has as many live links as they may."""
+    lock_account(user.pk)
     now = timezone.now()
     # Whoever's they were, expired copies have no reason to stay.
     SharedLink.objects.filter(expires__lte=now).delete()
-    if SharedLink.objects.filter(user=user).count() >= MOST_LIVE:
-        raise TooMany
+    if SharedLink.objects.filter(user=user).count() >= MAX_LINKS:
+        raise LimitReached(LINKS_FULL)
     token = secrets.token_urlsafe(32)
     link = SharedLink.objects.create(
         user=user,

@@ -424,9 +424,9 @@ def link_create(request: HtmxHttpRequest) -> HttpResponse:
         return _export_page(request, form, shared=shared, refused=refused, link_form=link_form)
     try:
         _, token = sharing.create(user=request.user, export=shared, days=link_form.cleaned_data["days"])
-    except sharing.TooMany as problem:
+    except LimitReached as full:
         return _export_page(
-            request, form, shared=shared, refused=[], link_form=link_form, link_error=str(problem)
+            request, form, shared=shared, refused=[], link_form=link_form, link_error=str(full)
         )
     exports.remember(request.user, form.choices())
     request.session[NEW_LINK] = request.build_absolute_uri(reverse("shared", args=[token]))

@@ -148,7 +148,7 @@ def test_making_a_link_remembers_the_choices_as_a_download_does(owner_client, hi
 
 
 def test_no_more_than_20_live_links_and_the_message_says_what_to_do(owner_client, history):
-    for _ in range(sharing.MOST_LIVE):
+    for _ in range(sharing.MAX_LINKS):
         make_link(owner_client, everything_on(history))
     response = owner_client.post(reverse("link_create"), everything_on(history) | {"days": "7"})
     assert response.status_code == 400
@@ -160,7 +160,7 @@ def test_no_more_than_20_live_links_and_the_message_says_what_to_do(owner_client
 
 
 def test_expired_links_leave_room_and_are_deleted_when_links_are_next_made(owner_client, history, other):
-    for _ in range(sharing.MOST_LIVE):
+    for _ in range(sharing.MAX_LINKS):
         make_link(owner_client, everything_on(history))
     theirs = sharing.create(
         user=other, export=exports.build(other, exports.saved_choices(other, [])), days=1
