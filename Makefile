@@ -3,17 +3,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := careerapp.settings
 
-.PHONY: run demo test lint format bench bench-abuse plotly
+.PHONY: run demo test lint format bench bench-abuse plotly lock
 
-# The stamp files make the second run quick: pip runs only when pyproject.toml changed.
-$(VENV)/.base: pyproject.toml
+# The stamp files make the second run quick: pip runs only when a lock file or
+# pyproject.toml changed. The locks pin every package, the project itself comes on top.
+$(VENV)/.base: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet pip==26.3
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.base
-	$(PY) -m pip install --quiet -e ".[test,postgres]"
+$(VENV)/.test: requirements-test.txt $(VENV)/.base
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	$(PY) -m pip check
 	touch $@
 
 run: $(VENV)/.base
@@ -62,3 +65,13 @@ plotly: $(VENV)/.base
 	  --banner:js="/** plotly.js (bar, heatmap, scatter - minified) v$$version | (c) Plotly, Inc. | MIT license, see LICENSE */" \
 	  --outfile=$(PLOTLY_DIR)/plotly-custom.min.js; \
 	cp "$$build/node_modules/plotly.js/LICENSE" $(PLOTLY_DIR)/LICENSE
+
+# After a change to the dependencies in pyproject.toml: resolves both locks again, keeping
+# every pin that still fits. `make lock UPGRADE=1` moves every package to its newest release.
+COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.base
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(COMPILE) --output-file requirements.txt pyproject.toml
+	$(COMPILE) --extra test --extra postgres --constraint requirements.txt \
+		--output-file requirements-test.txt pyproject.toml
