@@ -6,26 +6,19 @@ Run by hand: `.venv/bin/python bench/faults.py [--users 10] [--seconds 20] [--ki
 
 import argparse
 import signal
+import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
-from load import (
-    Session,
-    autosave,
-    environment,
-    free_port,
-    lost_saves,
-    manage,
-    prepare,
-    report,
-    run,
-    start_server,
-    stop_server,
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import Session, autosave, lost_saves, prepare, report, run  # noqa: E402
+from tests.server import environment, free_port, manage, start_server, stop_server  # noqa: E402
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20)
@@ -36,13 +29,9 @@ def main():
     prepare(env, args.users)
     port = free_port()
     server = start_server(env, port)
-    sessions = []
-    for n in range(args.users):
-        session = Session(port, f"load{n}")
-        session.username = f"load{n}"
-        sessions.append(session)
+    sessions = [Session(port, f"load{n}") for n in range(args.users)]
 
-    def killer():
+    def killer() -> None:
         nonlocal server
         for _ in range(args.kills):
             time.sleep(args.seconds / (args.kills + 1))

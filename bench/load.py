@@ -8,46 +8,29 @@ same load on a trivial logged-in page gives the baseline for the ratio.
 
 import argparse
 import http.client
-import os
+import json
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.server import environment, free_port, manage, start_server, stop_server  # noqa: E402
+
 PASSWORD = "load-test-password"
+Ack = tuple[tuple[str, int], int]  # (username, trigger id) and the level the server acknowledged
+Work = Callable[["Session", random.Random], tuple[bool, Ack | None]]
 
 
-def environment(database_url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "load-test-only-not-a-secret-0123456789abcdef",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "DJANGO_SETTINGS_MODULE": "careerapp.settings",
-    }
-
-
-def manage(env: dict, *args: str) -> str:
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
-
-
-def prepare(env: dict, users: int) -> None:
+def prepare(env: dict[str, str], users: int) -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     script = (
@@ -62,52 +45,15 @@ def prepare(env: dict, users: int) -> None:
     manage(env, "shell", "-c", script)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "careerapp.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group, so it can be killed whole
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop_server(server: subprocess.Popen, sig=signal.SIGTERM) -> None:
-    os.killpg(server.pid, sig)
-    server.wait()
-
-
 class Session:
     """One logged-in browser: a keep-alive connection with cookies."""
 
     def __init__(self, port: int, username: str):
-        self.port, self.cookies = port, {}
+        self.port, self.username = port, username
+        self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         page = self.request("GET", "/accounts/login/")[1]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         status, _ = self.request(
             "POST",
             "/accounts/login/",
@@ -115,12 +61,17 @@ class Session:
         )
         assert status == 302, f"log-in failed for {username}: {status}"
         page = self.request("GET", "/check-in/", follow=True)[1]
-        self.checkin_path = re.search(r'<form method="post" action="(/check-in/\d{4}-\d{2}/)"', page).group(1)
+        self.checkin_path = found(r'<form method="post" action="(/check-in/\d{4}-\d{2}/)"', page)
         self.triggers = [int(pk) for pk in re.findall(r'name="level_(\d+)"', page)][::4]
 
     def request(
-        self, method: str, path: str, data: dict | None = None, headers: dict | None = None, follow=False
-    ):
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        follow: bool = False,
+    ) -> tuple[int, str]:
         headers = {
             **(headers or {}),
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
@@ -144,25 +95,35 @@ class Session:
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
         text = response.read().decode()
-        if follow and response.status in (301, 302):
-            return self.request("GET", response.getheader("Location"), follow=True)
+        location = response.getheader("Location")
+        if follow and response.status in (301, 302) and location:
+            return self.request("GET", location, follow=True)
         return response.status, text
 
 
-def run(sessions: list[Session], seconds: float, work) -> dict:
+def found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, f"no {pattern} in the page"
+    return match.group(1)
+
+
+def run(sessions: list[Session], seconds: float, work: Work) -> dict[str, Any]:
     """Every session runs `work` in a loop for `seconds`; returns timings and counts."""
-    timings, errors, acks = [], [0], {}
+    timings: list[float] = []
+    errors = [0]
+    acks: dict[tuple[str, int], int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def loop(session: Session):
+    def loop(session: Session) -> None:
         rng = random.Random(id(session))
         while time.monotonic() < deadline:
             start = time.perf_counter()
+            ack: Ack | None = None
             try:
                 ok, ack = work(session, rng)
             except (http.client.HTTPException, OSError):
-                ok, ack = False, None
+                ok = False
             elapsed = time.perf_counter() - start
             with lock:
                 timings.append(elapsed)
@@ -179,7 +140,7 @@ def run(sessions: list[Session], seconds: float, work) -> dict:
     return {"timings": timings, "errors": errors[0], "acks": acks, "seconds": seconds}
 
 
-def autosave(session: Session, rng: random.Random):
+def autosave(session: Session, rng: random.Random) -> tuple[bool, Ack | None]:
     trigger, level = rng.choice(session.triggers), rng.randint(0, 3)
     status, body = session.request(
         "POST", session.checkin_path, {f"level_{trigger}": level}, {"HX-Request": "true"}
@@ -188,12 +149,12 @@ def autosave(session: Session, rng: random.Random):
     return ok, ((session.username, trigger), level) if ok else None
 
 
-def trivial(session: Session, rng: random.Random):
+def trivial(session: Session, rng: random.Random) -> tuple[bool, Ack | None]:
     status, _ = session.request("GET", "/accounts/password/done/")
     return status == 200, None
 
 
-def lost_saves(env: dict, acks: dict) -> int:
+def lost_saves(env: dict[str, str], acks: dict[tuple[str, int], int]) -> int:
     """Acknowledged saves whose value the database doesn't hold."""
     script = (
         "import json\n"
@@ -201,8 +162,6 @@ def lost_saves(env: dict, acks: dict) -> int:
         "print(json.dumps([[r.checkin.user.username, r.trigger_id, r.level] for r in "
         "Rating.objects.select_related('checkin__user')]))\n"
     )
-    import json
-
     stored = {
         (u, t): level
         for u, t, level in json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
@@ -210,7 +169,7 @@ def lost_saves(env: dict, acks: dict) -> int:
     return sum(1 for key, level in acks.items() if stored.get(key) != level)
 
 
-def report(name: str, result: dict) -> float:
+def report(name: str, result: dict[str, Any]) -> float:
     timings = sorted(result["timings"])
     rate = len(timings) / result["seconds"]
     q = statistics.quantiles(timings, n=100) if len(timings) > 1 else [timings[0]] * 99
@@ -221,8 +180,8 @@ def report(name: str, result: dict) -> float:
     return rate
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--database-url", default=f"sqlite:///{tempfile.mkdtemp()}/load.sqlite3")
@@ -233,11 +192,7 @@ def main():
     port = free_port()
     server = start_server(env, port)
     try:
-        sessions = []
-        for n in range(args.users):
-            session = Session(port, f"load{n}")
-            session.username = f"load{n}"
-            sessions.append(session)
+        sessions = [Session(port, f"load{n}") for n in range(args.users)]
         saves = run(sessions, args.seconds, autosave)
         page = run(sessions, args.seconds, trivial)
     finally:

@@ -1,9 +1,42 @@
+import os
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from time_machine import TimeMachineFixture
 
 from assessments import exports, sharing
 from assessments.models import Job, UserSettings, this_month
 
 from .factories import make_checkin, make_trigger, make_user
+from .helpers import NOW, client_for
+
+# Hypothesis: quick and varied on a laptop, the same examples every run in CI (so a run
+# takes as long as the last one, and a failure there shows up again here with the seed
+# it prints). Every property test shares its test's database between its examples and
+# asserts what must hold in each, so the function-scoped fixtures are fine. No deadline:
+# each example runs real queries, whose time depends on the machine's load.
+settings.register_profile(
+    "dev",
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "ci", settings.get_profile("dev"), max_examples=60, derandomize=True, database=None, print_blob=True
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest, time_machine: TimeMachineFixture) -> TimeMachineFixture:
+    """Every test starts at NOW, or where its @pytest.mark.time_machine(...) says; the clock
+    ticks on from there. `time_machine.move_to(...)` or `.shift(...)` moves it in a test."""
+    if request.node.get_closest_marker("time_machine") is None:
+        time_machine.move_to(NOW)
+    return time_machine
 
 
 @pytest.fixture
@@ -14,34 +47,30 @@ def default_checklist() -> bool:
 
 
 @pytest.fixture
-def owner(db, default_checklist):
+def owner(db: None, default_checklist: bool) -> User:
     return make_user("owner", default_checklist=default_checklist)
 
 
 @pytest.fixture
-def other(db, default_checklist):
+def other(db: None, default_checklist: bool) -> User:
     return make_user("other", default_checklist=default_checklist)
 
 
 @pytest.fixture
-def owner_client(client, owner):
+def owner_client(client: Client, owner: User) -> Client:
     client.force_login(owner)
     return client
 
 
 @pytest.fixture
-def other_client(other):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(other)
-    return client
+def other_client(other: User) -> Client:
+    return client_for(other)
 
 
 @pytest.fixture
-def world(db):
-    """The owner, with a secret in every field (test_authorization.SECRETS), and another user."""
-    owner, other = make_user("owner"), make_user("other")
+def world(owner: User, other: User) -> dict[str, Any]:
+    """The owner, with a secret in every field (tests.helpers.SECRETS), and another
+    user: what the tests that walk every URL (tests.helpers.url_for) point at."""
     trigger = make_trigger(owner, "Owner secret trigger", theme="Secret theme")
     checkin = make_checkin(
         owner, this_month(), {trigger: 3}, notes="Owner secret note", talking_points="Owner talking point"

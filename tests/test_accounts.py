@@ -12,7 +12,7 @@ from assessments.models import Trigger, UserSettings, previous_month, this_month
 from assessments.services import create_account
 
 from .factories import PASSWORD, make_trigger
-from .test_authorization import as_user, patterns, url_for
+from .helpers import HTMX, as_user, patterns, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -248,9 +248,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page_everywhere(client, owner)
 
 
 def test_anonymous_htmx_requests_are_not_served_either(client, owner):
-    response = client.post(
-        reverse("checkin", args=[this_month()]), {"wellbeing": "3"}, HTTP_HX_REQUEST="true"
-    )
+    response = client.post(reverse("checkin", args=[this_month()]), {"wellbeing": "3"}, **HTMX)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     assert not owner.checkins.exists()
@@ -298,9 +296,7 @@ def test_an_account_made_on_the_command_line_checks_in_and_saves_its_settings(cl
     page = client.get(reverse("checkin", args=[this_month()])).text
     assert "Your checklist is empty." in page
     trigger = make_trigger(operator, "Too many meetings")
-    response = client.post(
-        reverse("checkin", args=[this_month()]), {f"level_{trigger.pk}": "2"}, HTTP_HX_REQUEST="true"
-    )
+    response = client.post(reverse("checkin", args=[this_month()]), {f"level_{trigger.pk}": "2"}, **HTMX)
     assert response.status_code == 200
     assert "1 trigger turning up together" in response.text
     response = client.post(reverse("reminders"), {"due_day": "9", "reminders": "on"})

@@ -18,7 +18,7 @@ from assessments import throttle
 from assessments.models import Attempt, CheckIn, Job, Rating, Trigger
 
 from .factories import PASSWORD
-from .test_authorization import SECRETS
+from .helpers import SECRETS, as_user
 
 APP_MODELS = list(apps.get_app_config("assessments").get_models())
 
@@ -30,9 +30,7 @@ def operator(db):
 
 @pytest.fixture
 def operator_client(operator):
-    client = Client(raise_request_exception=False)
-    client.force_login(operator)
-    return client
+    return as_user(operator)
 
 
 def admin_patterns(resolver=None, inside=False):
@@ -67,7 +65,7 @@ def admin_urls(world) -> list[str]:
     urls = set()
     for pattern in admin_patterns():
         names = list(pattern.pattern.regex.groupindex)
-        combinations = [{}]
+        combinations: list[dict[str, object]] = [{}]
         for name in names:
             combinations = [dict(c, **{name: value}) for c in combinations for value in values[name]]
         for kwargs in combinations:
@@ -158,7 +156,7 @@ def test_deleting_an_account_in_the_admin_names_the_account_but_nothing_in_it(wo
         assert "owner, with everything they wrote in careerapp" in response.text
         assert_nothing_personal(response, response.request["PATH_INFO"])
         for model in APP_MODELS:
-            assert f"{model._meta.verbose_name_plural.capitalize()}:" not in response.text
+            assert f"{str(model._meta.verbose_name_plural).capitalize()}:" not in response.text
 
 
 def test_an_account_deleted_in_the_admin_takes_everything_with_it(world, operator_client):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments.models import this_month
 
 from .factories import PASSWORD
-from .test_authorization import as_user, patterns, url_for
+from .helpers import HTMX, as_user, patterns, url_for
 from .test_export import form_data
 
 CLEAR_SITE_DATA = '"cache", "storage"'
@@ -36,7 +36,7 @@ def test_no_answer_to_a_post_may_be_stored(world, pattern):
 def test_the_dashboard_and_its_htmx_charts_may_not_be_stored(world):
     client = as_user(world["owner"])
     page = client.get(reverse("dashboard"), {"range": "all"})
-    charts = client.get(reverse("dashboard"), {"range": "all"}, HTTP_HX_REQUEST="true")
+    charts = client.get(reverse("dashboard"), {"range": "all"}, **HTMX)
     assert "Owner secret trigger" in page.text and "<html" not in charts.text
     assert_not_kept(page)
     assert_not_kept(charts)

@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, event, given
-from hypothesis import settings as hsettings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from assessments.forms import CheckInForm
@@ -24,10 +23,10 @@ from assessments.models import (
 )
 
 from .factories import make_checkin, make_trigger, make_user
+from .helpers import HTMX, client_for, snapshot
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 LEVEL_LABELS = ["Not present", "Faint", "Clear", "Strong"]
 
 
@@ -37,14 +36,6 @@ def url(month: date) -> str:
 
 def autosave(client, month: date, data: dict):
     return client.post(url(month), data, **HTMX)
-
-
-def snapshot() -> tuple[list, list]:
-    """Every check-in and rating row, every field: what "nothing changed" compares."""
-    return (
-        list(CheckIn.objects.order_by("pk").values()),
-        list(Rating.objects.order_by("pk").values()),
-    )
 
 
 def fieldset(html: str, trigger: Trigger) -> str:
@@ -549,9 +540,7 @@ def test_a_retired_trigger_cannot_be_rated_on_a_new_checkin(owner_client, owner,
 
 @pytest.fixture
 def csrf_client(owner) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
-    return client
+    return client_for(owner, enforce_csrf_checks=True)
 
 
 @pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
@@ -591,12 +580,6 @@ VALUES = st.one_of(
 )
 
 
-@hsettings(
-    max_examples=50,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 @given(answers=st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=4), random_id=st.integers())
 def test_random_autosaves_never_500_and_refusals_write_nothing(
     owner_client, owner, other, answers, random_id

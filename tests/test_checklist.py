@@ -14,37 +14,26 @@ from assessments.defaults import THEMES
 from assessments.models import Rating, Trigger, previous_month, this_month
 
 from .factories import make_checkin, make_trigger, make_user
+from .helpers import HTMX, FormPost, Response, Row, assert_fragment
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 ACTIONS = ["up", "down", "private", "retire", "restore", "delete"]
 HAS_RATINGS = "This trigger has ratings, so it can only be retired."
 
 
-@pytest.fixture(params=["htmx", "plain"])
-def post(request, owner_client):
-    """POST as htmx or as a plain form, and check the answer is the right kind of success."""
-    headers = HTMX if request.param == "htmx" else {}
-
-    def send(url, data=None, *, ok=True):
-        response = owner_client.post(url, data or {}, **headers)
-        if ok and headers:
-            assert response.status_code == 200
-            assert_fragment(response)
-        elif ok:
-            assert response.status_code == 302
-            assert response.url == reverse("checklist")
+class Post(FormPost):
+    def __call__(self, url: str, data: dict | None = None, *, ok: bool = True) -> Response:
+        """Send, and unless told otherwise check the answer is the right kind of success."""
+        response = self.send(url, data)
+        if ok:
+            self.assert_done(response, fragment="checklist", page=reverse("checklist"))
         return response
 
-    send.htmx = bool(headers)
-    return send
 
-
-def assert_fragment(response) -> None:
-    text = response.text
-    assert text.lstrip().startswith('<div id="checklist"'), text[:200]
-    assert "<html" not in text
+@pytest.fixture(params=["htmx", "plain"])
+def post(request, owner_client) -> Post:
+    return Post(owner_client, htmx=request.param == "htmx")
 
 
 def action(trigger: Trigger, name: str) -> str:
@@ -55,7 +44,7 @@ def active(user) -> list[str]:
     return list(user.triggers.filter(retired__isnull=True).values_list("title", flat=True))
 
 
-def rows(user) -> list[dict]:
+def rows(user) -> list[Row]:
     return list(Trigger.objects.filter(user=user).order_by("pk").values())
 
 
@@ -73,7 +62,7 @@ def test_checklist_shows_active_triggers_in_order(owner_client, owner):
 
 
 def test_checklist_as_htmx_is_the_fragment(owner_client):
-    assert_fragment(owner_client.get(reverse("checklist"), **HTMX))
+    assert_fragment(owner_client.get(reverse("checklist"), **HTMX), "checklist")
 
 
 def test_checklist_never_shows_another_users_triggers(owner_client, other):
@@ -121,7 +110,7 @@ def test_added_trigger_is_on_the_next_checkin(post, owner_client, owner):
 def test_adding_a_blank_title_is_refused_with_a_message(post, owner, title):
     before = rows(owner)
     response = post(reverse("trigger_add"), {"title": title, "theme": "Team"}, ok=False)
-    assert response.status_code == (422 if post.htmx else 400)
+    assert response.status_code == post.refused
     assert "This field is required." in response.text
     assert rows(owner) == before
 
@@ -129,7 +118,7 @@ def test_adding_a_blank_title_is_refused_with_a_message(post, owner, title):
 def test_adding_a_too_long_title_is_refused(post, owner):
     before = rows(owner)
     response = post(reverse("trigger_add"), {"title": "x" * 201}, ok=False)
-    assert response.status_code == (422 if post.htmx else 400)
+    assert response.status_code == post.refused
     assert "Ensure this value has at most 200 characters (it has 201)." in response.text
     assert rows(owner) == before
 
@@ -141,7 +130,7 @@ def test_edit_form_shows_the_triggers_current_words(owner_client, owner):
     trigger = make_trigger(owner, "Old words", description="Old description")
     response = owner_client.get(reverse("trigger_edit", args=[trigger.pk]), **HTMX)
     assert response.status_code == 200
-    assert_fragment(response)
+    assert_fragment(response, "checklist")
     assert 'value="Old words"' in response.text
     assert "Old description</textarea>" in response.text
     assert owner_client.get(reverse("trigger_edit", args=[trigger.pk])).status_code == 200
@@ -172,7 +161,7 @@ def test_editing_to_a_blank_title_is_refused(post, owner):
     trigger = make_trigger(owner, "Keep me")
     before = rows(owner)
     response = post(reverse("trigger_edit", args=[trigger.pk]), {"title": " ", "theme": "Team"}, ok=False)
-    assert response.status_code == (422 if post.htmx else 400)
+    assert response.status_code == post.refused
     assert "This field is required." in response.text
     assert rows(owner) == before
 

@@ -7,8 +7,7 @@ The figures are read back from the page, where they wait as JSON in
 import itertools
 import json
 import re
-from datetime import date, timedelta
-from html import unescape
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import plotly.offline
@@ -28,23 +27,17 @@ from assessments.models import (
     Rating,
     UserSettings,
     add_months,
-    previous_month,
     this_month,
 )
 
 from .factories import make_checkin, make_trigger
-from .helpers import fill_to_the_ceilings
+from .helpers import HTMX, Headers, ago, fill_to_the_ceilings, visible_text
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 FIGURES = ["together", "heatmap", "cooccurrence", "wellbeing"]
 PLOTLY = "plotly-custom.min.js"
 NUDGE = "consider a light job search to check you are still learning and growing"
-
-
-def ago(months: int) -> date:
-    return add_months(this_month(), -months)
 
 
 def iso(month: date) -> str:
@@ -74,11 +67,6 @@ def section(html: str, pattern: str) -> str:
 
 def alert(html: str) -> str:
     return section(html, r'<div class="alert" role="alert">.*?</div>')
-
-
-def text(html: str) -> str:
-    """Visible text, tags removed and whitespace squeezed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def starts(response) -> list[date]:
@@ -118,14 +106,14 @@ def test_dashboard_never_shows_another_users_triggers_notes_or_jobs(owner_client
     Job.objects.create(user=other, employer="Their employer", start=ago(30).replace(day=3))
     Job.objects.create(user=other, employer="Their new employer", start=ago(2))
     for range_key in ("12m", "3y", "all"):
-        for headers in ({}, HTMX):
+        for headers in (Headers(), HTMX):
             page = dashboard(owner_client, range_key, **headers).text
             assert "Their" not in page
             assert "My own trigger" in page
     page = dashboard(owner_client)
     # Their check-in this month does not make the owner's done, nor their counts the owner's.
     assert "This month’s check-in is due" in page.text
-    assert text(section(page.text, r'<p class="headline".*?</p>')) == "1 trigger turning up together"
+    assert visible_text(section(page.text, r'<p class="headline".*?</p>')) == "1 trigger turning up together"
     assert [t for t in trace(figure(page, "wellbeing"), "Wellbeing")["y"] if t is not None] == [4]
 
 
@@ -170,7 +158,7 @@ def test_dashboard_headline_compares_with_three_months_ago(owner_client, owner, 
     make_checkin(owner, ago(3), {a: 2, b: 1})
     make_checkin(owner, this_month(), {a: 3, b: 2, c: 2, d: 1})
     page = dashboard(owner_client).text
-    headline = text(section(page, r'<p class="headline".*?</p>'))
+    headline = visible_text(section(page, r'<p class="headline".*?</p>'))
     assert headline == "3 triggers turning up together — up from 1 three months ago"
 
 
@@ -178,7 +166,7 @@ def test_dashboard_together_alert_names_the_triggers_turning_up(owner_client, ow
     a, b, c, d = four
     make_checkin(owner, this_month(), {a: 2, b: 3, c: 2, d: 1})
     box = alert(dashboard(owner_client).text)
-    assert "3 triggers are turning up together." in text(box)
+    assert "3 triggers are turning up together." in visible_text(box)
     assert "Sustained" not in box
     for trigger in (a, b, c):
         assert f"<li>{trigger.title}</li>" in box
@@ -199,7 +187,7 @@ def test_dashboard_together_alert_follows_the_users_together_count(owner_client,
     make_checkin(owner, this_month(), {a: 3, b: 2})
     assert alert(dashboard(owner_client).text) == ""
     UserSettings.objects.filter(user=owner).update(together_count=2)
-    assert "2 triggers are turning up together." in text(alert(dashboard(owner_client).text))
+    assert "2 triggers are turning up together." in visible_text(alert(dashboard(owner_client).text))
 
 
 def test_dashboard_sustained_alert_after_consecutive_months_together(owner_client, owner, four):
@@ -207,7 +195,7 @@ def test_dashboard_sustained_alert_after_consecutive_months_together(owner_clien
     make_checkin(owner, ago(2), {a: 1})
     make_checkin(owner, ago(1), {a: 2, b: 2, c: 2})
     make_checkin(owner, this_month(), {a: 3, b: 3, c: 2})
-    box = text(alert(dashboard(owner_client).text))
+    box = visible_text(alert(dashboard(owner_client).text))
     assert "Sustained: 3 triggers turning up together for 2 months in a row." in box
     assert all(title in box for title in ("Alpha", "Bravo", "Charlie"))
 
@@ -216,7 +204,7 @@ def test_dashboard_a_missed_month_breaks_the_sustained_alert(owner_client, owner
     a, b, c, d = four
     make_checkin(owner, ago(2), {a: 2, b: 2, c: 2})
     make_checkin(owner, this_month(), {a: 3, b: 3, c: 2})
-    box = text(alert(dashboard(owner_client).text))
+    box = visible_text(alert(dashboard(owner_client).text))
     assert "3 triggers are turning up together." in box
     assert "Sustained" not in box
 
@@ -228,7 +216,7 @@ def test_dashboard_lists_rising_triggers_with_their_levels_before_and_after(owne
     for n in range(2, -1, -1):  # the last three
         make_checkin(owner, ago(n), {a: 2, b: 0, c: 1, d: 2})
     page = dashboard(owner_client).text
-    rising = text(section(page, r'<ul class="rising">.*?</ul>'))
+    rising = visible_text(section(page, r'<ul class="rising">.*?</ul>'))
     assert "Alpha : 1.0 → 2.0 newly turning up" in rising
     assert "Delta : new, now 2.0 newly turning up" in rising
     assert "Bravo" not in rising
@@ -253,7 +241,7 @@ def years_ago(years: int, days: int = 0) -> date:
 
 def test_dashboard_nudges_after_the_tenure_setting_in_one_job(owner_client, owner):
     Job.objects.create(user=owner, employer="Duo", role="Engineer", start=years_ago(5, days=40))
-    page = text(dashboard(owner_client).text)
+    page = visible_text(dashboard(owner_client).text)
     assert "Engineer at Duo since" in page
     assert "5 years 1 month" in page
     assert f"5 years at Duo — {NUDGE}." in page
@@ -261,7 +249,7 @@ def test_dashboard_nudges_after_the_tenure_setting_in_one_job(owner_client, owne
 
 def test_dashboard_shows_tenure_without_a_nudge_before_the_tenure_setting(owner_client, owner):
     Job.objects.create(user=owner, employer="Duo", start=years_ago(2, days=40))
-    page = text(dashboard(owner_client).text)
+    page = visible_text(dashboard(owner_client).text)
     assert "Duo since" in page
     assert "2 years 1 month" in page
     assert NUDGE not in page
@@ -272,7 +260,7 @@ def test_dashboard_tenure_nudge_follows_the_users_setting(owner_client, owner):
     UserSettings.objects.filter(user=owner).update(tenure_years=6)
     assert NUDGE not in dashboard(owner_client).text
     UserSettings.objects.filter(user=owner).update(tenure_years=5)
-    assert f"5 years at Duo — {NUDGE}." in text(dashboard(owner_client).text)
+    assert f"5 years at Duo — {NUDGE}." in visible_text(dashboard(owner_client).text)
 
 
 def test_dashboard_shows_no_tenure_for_a_job_that_has_ended(owner_client, owner):
@@ -344,7 +332,7 @@ def test_dashboard_range_with_htmx_is_only_the_charts_fragment(owner_client, lon
 def test_dashboard_tells_caches_that_htmx_requests_get_a_different_answer(owner_client, long_history):
     # The same URL (?range=…) answers htmx with the fragment and a browser with the page: without
     # "Vary: HX-Request" the browser's cache may show the bare fragment on Back (see the e2e test).
-    for headers in ({}, HTMX):
+    for headers in (Headers(), HTMX):
         vary = dashboard(owner_client, "all", **headers).get("Vary", "")
         assert "hx-request" in [v.strip().lower() for v in vary.split(",")], vary
 
@@ -360,6 +348,31 @@ def test_dashboard_range_starts_at_the_first_check_in_when_that_is_later(owner_c
     make_checkin(owner, ago(2), {four[0]: 1})
     response = dashboard(owner_client, "3y")
     assert starts(response) == [ago(2), ago(1), this_month()]
+
+
+def on(moment: datetime, tenure: str):
+    """The test's parameters, run at `moment`."""
+    return pytest.param(moment, tenure, marks=pytest.mark.time_machine(moment), id=f"{moment:%Y-%m-%d %H:%M}")
+
+
+@pytest.mark.parametrize(
+    ("now", "tenure"),  # in a job that started on 31 January three years before
+    [
+        on(datetime(2024, 2, 29, 12, tzinfo=UTC), "3 years"),  # a leap day
+        on(datetime(2025, 3, 31, 12, tzinfo=UTC), "3 years 2 months"),  # the 31st after a short month
+        on(datetime(2025, 12, 31, 23, 59, tzinfo=UTC), "3 years 11 months"),  # the year's last minute
+        on(datetime(2026, 1, 1, 0, 0, tzinfo=UTC), "2 years 11 months"),  # and its first
+    ],
+)
+def test_dashboard_counts_months_and_years_right_on_any_day(owner_client, owner, long_history, now, tenure):
+    assert this_month() == now.date().replace(day=1)
+    Job.objects.create(user=owner, employer="Duo", start=date(now.year - 3, 1, 31))
+    for range_key, months in (("12m", 12), ("3y", 36), ("all", 48)):
+        response = dashboard(owner_client, range_key)
+        assert response.context["months"] == [ago(n) for n in range(months - 1, -1, -1)]
+    page = visible_text(response.text)
+    assert f"Duo since January {now.year - 3}: {tenure}." in page
+    assert "This month’s check-in is done" in page
 
 
 # Chart numbers ---------------------------------------------------------------------
@@ -464,7 +477,7 @@ def test_co_occurrence_chart_counts_pairs_and_each_trigger_alone(owner_client, t
         [1, 1, 1, 1],
         [1, 1, 1, 1],
     ]
-    pairs = text(section(response.text, r"<summary>As a list</summary>.*?</ul>"))
+    pairs = visible_text(section(response.text, r"<summary>As a list</summary>.*?</ul>"))
     assert "Alpha & Bravo: 2 check-ins" in pairs
     assert "Charlie & Delta: 1 check-in" in pairs
 
@@ -496,9 +509,11 @@ def test_together_chart_marks_job_changes_in_the_range(owner_client, owner, long
         assert sorted(a["text"] for a in layout["annotations"] if a.get("yref") == "paper") == sorted(marked)
 
 
+# Mid-month: a job starting today starts after the month's first day, where the chart's bar is.
+@pytest.mark.time_machine(datetime(2025, 6, 17, 10, tzinfo=UTC))
 def test_together_chart_marks_a_job_that_started_this_month(owner_client, owner, long_history):
-    # Only meaningful after the 1st; on the 1st the job starts on the first day of the month.
     start = timezone.localdate()
+    assert start != this_month()
     Job.objects.create(user=owner, employer="Brand new", start=start)
     layout = figure(dashboard(owner_client), "together")["layout"]
     assert [s["x0"] for s in layout["shapes"] if s.get("yref") == "paper"] == [iso(start)]
@@ -530,7 +545,7 @@ def test_employers_marked_on_the_chart_are_escaped_so_plotly_shows_them_as_writt
 
 def test_the_tables_beside_the_charts_have_the_same_numbers(owner_client, three_months):
     page = dashboard(owner_client).text
-    table = text(
+    table = visible_text(
         section(page, r"<thead><tr><th scope=\"col\">Month</th><th scope=\"col\">Turning up.*?</tbody>")
     )
     assert f"{this_month():%b %Y} 4 1 Yes" in table
@@ -585,16 +600,13 @@ def test_figures_carry_only_the_little_of_a_template_that_shows(owner_client, th
 
 
 @pytest.mark.parametrize(
-    "url",
-    [
-        reverse("history"),
-        reverse("checkin", args=[this_month()]),
-        reverse("checkin", args=[previous_month(this_month())]),
-        reverse("checklist"),
-        reverse("settings"),
-    ],
+    "page", ["history", "this month's check-in", "last month's check-in", "checklist", "settings"]
 )
-def test_pages_without_charts_do_not_load_plotly(owner_client, three_months, url):
+def test_pages_without_charts_do_not_load_plotly(owner_client, three_months, page):
+    url = {
+        "this month's check-in": reverse("checkin", args=[this_month()]),
+        "last month's check-in": reverse("checkin", args=[ago(1)]),
+    }.get(page) or reverse(page)
     response = owner_client.get(url)
     assert response.status_code == 200
     assert "plotly" not in response.text.lower()
@@ -680,7 +692,7 @@ def table_rows(page: str, first_column: str) -> list[str]:
     found = section(
         page, rf'<thead><tr><th scope="col">{first_column}</th><th scope="col">Turning up.*?</tbody>'
     )
-    return [text(row) for row in re.findall(r"<tr>.*?</tr>", found, re.S)[1:]]
+    return [visible_text(row) for row in re.findall(r"<tr>.*?</tr>", found, re.S)[1:]]
 
 
 def test_a_history_from_1970_is_shown_by_the_year_with_a_missed_year_as_a_gap(owner_client, owner, four):
@@ -794,7 +806,7 @@ def test_the_pair_chart_shows_the_triggers_turning_up_most_often_and_says_how_ma
     assert fig["layout"]["xaxis"]["ticktext"] == [t.title for t in often]
     assert fig["data"][0]["z"][0][:2] == [2, 2]
     assert "The 12 triggers that turned up most often in this period; 2 more turned up too." in response.text
-    pairs = text(section(response.text, r"<summary>As a list</summary>.*?</ul>"))
+    pairs = visible_text(section(response.text, r"<summary>As a list</summary>.*?</ul>"))
     assert pairs.count("check-in") == PAIR_TRIGGERS * (PAIR_TRIGGERS - 1) // 2
     assert all(t.title not in pairs for t in rarely)
     # The heatmap still has every trigger: there is room for them.

@@ -1,12 +1,11 @@
 """Email addresses: verified before anything is sent to them, managed in Settings, and
 used for password resets.
 
-Nothing here freezes the clock: a link's age is set by signing it with an older
-timestamp, and the sending limit by moving the record of earlier emails back in time.
+A link's age is set by signing it with the clock moved back, and the sending limit by
+moving the record of earlier emails back in time.
 """
 
 import re
-import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -25,11 +24,10 @@ from assessments.reminders import send_reminders
 from assessments.views import VERIFY_TOKEN
 
 from .factories import PASSWORD, make_checkin, make_trigger, make_user
-from .test_reminders import BrokenEmailBackend, text_of
+from .helpers import BROKEN_MAIL_SERVER, HTMX, client_for, htmx_headers, search, visible_text
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 User = get_user_model()
 
 
@@ -43,18 +41,13 @@ def link_in(message) -> str:
     return urlsplit(link).path
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def signed_long_ago(user, address: str, age: timedelta, monkeypatch) -> str:
+def signed_long_ago(user, address: str, age: timedelta, time_machine) -> str:
     """A verification token as the app makes it, but signed `age` ago."""
-    signed_at = int(time.time() - age.total_seconds())
-    with monkeypatch.context() as patch:
-        patch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(signed_at))
+    time_machine.shift(-age)
+    try:
         return mail.make_token(user, address)
+    finally:
+        time_machine.shift(age)
 
 
 def verify_path(user, address: str | None = None) -> str:
@@ -66,11 +59,11 @@ def age_sent_emails(by: timedelta) -> None:
 
 
 def email_section(html: str) -> str:
-    return re.search(r'<section id="email".*?</section>', html, re.S).group(0)
+    return search(r'<section id="email".*?</section>', html, re.S).group(0)
 
 
 def reminders_section(html: str) -> str:
-    return re.search(r'<section id="reminders".*?</section>', html, re.S).group(0)
+    return search(r'<section id="reminders".*?</section>', html, re.S).group(0)
 
 
 @pytest.fixture
@@ -102,7 +95,7 @@ def test_signing_up_with_an_address_sends_a_link_to_verify_it_and_nothing_else(c
     assert message.subject == "Verify your email address for careerapp"
     assert link_in(message).startswith("/email/verify/")
     page = client.get(response.url, follow=True).text
-    assert "We sent a link to newcomer@example.org" in text_of(page)
+    assert "We sent a link to newcomer@example.org" in visible_text(page)
     assert send_reminders() == 0, "no reminder before the address is verified"
 
 
@@ -113,7 +106,7 @@ def test_signing_up_without_an_address_sends_nothing(client, mailoutbox):
 
 
 def test_signing_up_works_while_the_mail_server_is_down(client, settings, mailoutbox):
-    settings.EMAIL_BACKEND = f"{BrokenEmailBackend.__module__}.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = BROKEN_MAIL_SERVER
     response = signup(client, email="newcomer@example.org")
     assert response.status_code == 302
     assert User.objects.get(username="newcomer").email == "newcomer@example.org"
@@ -164,7 +157,7 @@ def test_opening_the_link_asks_and_the_button_verifies(unverified, unverified_cl
     assert opened.url == reverse("verify_email_confirm"), "the token leaves the address bar"
     page = unverified_client.get(opened.url)
     assert page.status_code == 200
-    assert "Is robin@example.org yours?" in text_of(page.text)
+    assert "Is robin@example.org yours?" in visible_text(page.text)
     assert 'type="submit">Verify address<' in page.text
     assert verified_email(unverified) is None, "opening the link alone verifies nothing"
 
@@ -191,7 +184,7 @@ def test_opening_the_link_again_says_the_address_is_verified(unverified, client)
     press_verify(client, path)
     page = client.get(path, follow=True)
     assert page.status_code == 200
-    assert "robin@example.org is verified." in text_of(page.text)
+    assert "robin@example.org is verified." in visible_text(page.text)
     assert "Verify address" not in page.text
 
 
@@ -216,9 +209,9 @@ def test_the_button_page_without_an_opened_link_verifies_nothing(unverified, cli
     assert verified_email(unverified) is None
 
 
-def test_a_link_older_than_three_days_has_expired(unverified, client, monkeypatch):
-    fresh_enough = signed_long_ago(unverified, unverified.email, timedelta(days=3, minutes=-1), monkeypatch)
-    expired = signed_long_ago(unverified, unverified.email, timedelta(days=3, minutes=1), monkeypatch)
+def test_a_link_older_than_three_days_has_expired(unverified, client, time_machine):
+    fresh_enough = signed_long_ago(unverified, unverified.email, timedelta(days=3, minutes=-1), time_machine)
+    expired = signed_long_ago(unverified, unverified.email, timedelta(days=3, minutes=1), time_machine)
     response = client.get(reverse("verify_email", args=[expired]))
     assert response.status_code == 400
     assert "This link has expired" in response.text
@@ -290,7 +283,7 @@ def test_an_address_verified_on_one_account_cannot_be_verified_on_a_second(clien
     response = second_client.get(path)
     assert response.status_code == 409
     assert "already verified on another account" in response.text
-    assert "first" not in text_of(response.text), "the other account is not named"
+    assert "first" not in visible_text(response.text), "the other account is not named"
     response = with_link_kept(second_client, path.split("/")[-2]).post(reverse("verify_email_confirm"))
     assert response.status_code == 409
     assert verified_email(first) == "shared@example.org"
@@ -329,7 +322,7 @@ def test_reminders_go_once_the_address_is_verified(unverified, client, mailoutbo
 
 
 def post_email(client, htmx: bool, address: str, url: str = "email"):
-    return client.post(reverse(url), {"email": address}, **(HTMX if htmx else {}))
+    return client.post(reverse(url), {"email": address}, **htmx_headers(htmx))
 
 
 def shown(client, response, htmx: bool) -> str:
@@ -376,7 +369,7 @@ def test_the_verified_state_shows_no_reminder_hint_and_no_resend(owner_client, o
     assert ">Verified<" in email_section(page)
     assert "Send the link again" not in page
     assert "Remove address" in email_section(page)
-    reminders = text_of(reminders_section(page))
+    reminders = visible_text(reminders_section(page))
     assert "Add an email address" not in reminders
     assert "Verify your address" not in reminders
 
@@ -414,7 +407,7 @@ def test_saving_the_same_address_sends_nothing(unverified, unverified_client, ma
 def test_removing_the_address(htmx, mailoutbox):
     user = make_user("leaver", email="leaver@example.org", verified=True)
     client = client_for(user)
-    page = shown(client, client.post(reverse("email"), {"remove": "1"}, **(HTMX if htmx else {})), htmx)
+    page = shown(client, client.post(reverse("email"), {"remove": "1"}, **htmx_headers(htmx)), htmx)
     assert "Your email address is removed" in page
     assert "No email address yet" in email_section(page)
     user.refresh_from_db()
@@ -431,7 +424,7 @@ def test_a_bad_address_is_refused_with_a_message_and_changes_nothing(
     assert response.status_code == (422 if htmx else 400)
     assert ("<html" in response.text) is not htmx
     assert re.search(
-        r"Enter a valid email address|at most 254|This field is required", text_of(response.text)
+        r"Enter a valid email address|at most 254|This field is required", visible_text(response.text)
     )
     unverified.refresh_from_db()
     assert unverified.email == "robin@example.org"
@@ -459,13 +452,13 @@ def test_the_section_says_so_when_the_server_sends_no_email(unverified_client, s
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
 def test_send_the_link_again_sends_once_a_minute(unverified, unverified_client, mailoutbox, htmx):
-    response = unverified_client.post(reverse("email_resend"), **(HTMX if htmx else {}))
+    response = unverified_client.post(reverse("email_resend"), **htmx_headers(htmx))
     assert "We sent a link to robin@example.org" in shown(unverified_client, response, htmx)
     assert len(mailoutbox) == 1
 
-    again = unverified_client.post(reverse("email_resend"), **(HTMX if htmx else {}))
+    again = unverified_client.post(reverse("email_resend"), **htmx_headers(htmx))
     assert again.status_code == (422 if htmx else 429)
-    assert re.search(r"You can send another in \d+ seconds", text_of(again.text))
+    assert re.search(r"You can send another in \d+ seconds", visible_text(again.text))
     assert len(mailoutbox) == 1
 
     age_sent_emails(timedelta(minutes=1, seconds=1))
@@ -480,7 +473,7 @@ def test_send_the_link_again_sends_at_most_five_a_day(unverified, unverified_cli
         age_sent_emails(timedelta(minutes=2))
     refused = unverified_client.post(reverse("email_resend"))
     assert refused.status_code == 429
-    assert re.search(r"You can send another in \d+ hours", text_of(refused.text))
+    assert re.search(r"You can send another in \d+ hours", visible_text(refused.text))
     assert len(mailoutbox) == mail.DAILY
     age_sent_emails(timedelta(hours=24))
     assert unverified_client.post(reverse("email_resend")).status_code == 302
@@ -553,8 +546,7 @@ def test_a_restore_keeps_the_verified_address_it_found(db):
 
 def test_an_address_changed_in_the_admin_needs_verifying_again(db):
     user = make_user("robin", email="robin@example.org", verified=True)
-    operator = Client()
-    operator.force_login(User.objects.create_superuser("operator", password=PASSWORD))
+    operator = client_for(User.objects.create_superuser("operator", password=PASSWORD))
     url = reverse("admin:auth_user_change", args=[user.pk])
     form = operator.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
@@ -583,7 +575,7 @@ def ask_for_reset(client, address: str):
     response = client.post(reverse("password_reset"), {"email": address})
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
-    return text_of(client.get(response.url).text)
+    return visible_text(client.get(response.url).text)
 
 
 def test_the_log_in_page_offers_forgot_password_only_when_email_is_set_up(client, settings):

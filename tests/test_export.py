@@ -26,6 +26,7 @@ from assessments.defaults import add_default_checklist
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, this_month
 
 from .factories import make_checkin, make_trigger, make_user
+from .helpers import HTMX, ago
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,6 @@ def default_checklist() -> bool:
     return False  # each test makes its own triggers, or adds the default checklist by name
 
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 FORMATS = ["preview", "htmx preview", "markdown", "print", "csv"]
 CSV_HEADER = [
     "month",
@@ -51,10 +51,6 @@ CSV_HEADER = [
     "talking_points",
 ]
 FIX_THE_CHOICES = "Fix the choices above to see the preview."
-
-
-def ago(months: int):
-    return add_months(this_month(), -months)
 
 
 def ym(month) -> str:
@@ -137,7 +133,8 @@ def checkbox_on(html: str, name: str) -> bool:
 def month_value(html: str, name: str) -> str:
     tag = re.search(rf'<input type="month" name="{name}"[^>]*>', html)
     assert tag, name
-    return re.search(r'value="([^"]*)"', tag.group(0)).group(1)
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -290,17 +287,14 @@ def test_a_choice_naming_another_users_trigger_reveals_and_saves_nothing_of_it(o
     theirs = other.triggers.first()
     make_checkin(other, ago(0), {theirs: 3})
     data = everything_on(history) | {f"t_{theirs.pk}": "show"}
-    before = saved(history.user)
     for response in (
         owner_client.get(reverse("export"), data),
         owner_client.get(reverse("export"), data, **HTMX),
         owner_client.post(reverse("export_download", args=["markdown"]), data),
     ):
-        assert response.status_code in (200, 400, 422)
+        assert response.status_code == 200  # the unknown choice is ignored
         assert theirs.title not in unescape(response.content.decode())
-        if response.status_code != 200:
-            assert saved(history.user) == before
-    assert str(theirs.pk) not in saved(history.user).get("visibility", {})
+    assert str(theirs.pk) not in saved(history.user)["visibility"]
 
 
 # The default period and the remembered choices ---------------------------------
@@ -1085,7 +1079,7 @@ def bad_period(history: History, case: str) -> tuple[dict, str]:
     if case == "no end":
         return data | {"end": ""}, "This field is required."
     if case == "bogus visibility":
-        return data | {f"t_{history.shown.pk}": "bogus"}, None
+        return data | {f"t_{history.shown.pk}": "bogus"}, ""
     raise AssertionError(case)
 
 

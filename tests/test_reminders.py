@@ -1,15 +1,13 @@
 """Monthly reminders: the due day, the secret calendar feed, the reminder email and the
 dashboard's "due" state.
 
-Nothing here freezes the clock: dates come from timezone.localdate() and this_month(). The
-few tests that need today to fall on particular days (a due day, 1–28, after today needs
-today before the 28th) move the site to a time zone where it does, or else skip.
+The reminders' rules depend on the day of the month: the tests that do too say which
+day they run on.
 """
 
 import io
 import re
-from datetime import date
-from html import unescape
+from datetime import UTC, date, datetime
 
 import pytest
 from django.conf import settings as django_settings
@@ -17,17 +15,16 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, previous_month, this_month
 from assessments.reminders import ReminderFailures, send_reminders
 
 from .factories import make_checkin, make_trigger, make_user
+from .helpers import BROKEN_MAIL_SERVER, HTMX, client_for, htmx_headers, search, visible_text
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 # Distinctive words that must never leave the app through a feed or an email.
@@ -38,13 +35,6 @@ SECRETS = {
     "check-in notes": "Thinking of Pemberton Widgets",
     "talking points": "Ask about Xylophone promotion",
 }
-
-
-class BrokenEmailBackend(BaseEmailBackend):
-    """A mail server that is down."""
-
-    def send_messages(self, email_messages):
-        raise ConnectionRefusedError("The mail server is down")
 
 
 class PickyEmailBackend(BaseEmailBackend):
@@ -60,23 +50,9 @@ class PickyEmailBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
-def today_where(settings, fits) -> date:
-    """Today, where `fits(day)` holds: here, or else in the first or the last time zone on
-    Earth (a site may run in either). A skip when it holds in none of them."""
-    for zone in [settings.TIME_ZONE, "Etc/GMT+12", "Etc/GMT-14"]:
-        settings.TIME_ZONE = zone
-        if fits(today().day):
-            return today()
-    pytest.skip("no time zone has a fitting date today")
-
-
-def a_day_after_today(settings) -> int:
-    """A due day (1–28) after today."""
-    return today_where(settings, lambda day: day < 28).day + 1
+def day(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
+    """A moment to run a test at, in the site's time zone (UTC in the tests)."""
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def user_settings_of(user) -> UserSettings:
@@ -85,10 +61,6 @@ def user_settings_of(user) -> UserSettings:
 
 def set_user_settings(user, **fields) -> None:
     UserSettings.objects.filter(user=user).update(**fields)
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def add_private_data(user) -> None:
@@ -147,9 +119,7 @@ def person(db):
 
 @pytest.fixture
 def person_client(person):
-    client = Client()
-    client.force_login(person)
-    return client
+    return client_for(person)
 
 
 def make_token(client) -> str:
@@ -157,7 +127,9 @@ def make_token(client) -> str:
     response = client.post(reverse("calendar_token"))
     assert response.status_code == 302
     assert response.url == reverse("settings")
-    return user_settings_of(response.wsgi_request.user).calendar_token
+    token = user_settings_of(response.wsgi_request.user).calendar_token
+    assert token
+    return token
 
 
 def feed(token: str, client: Client | None = None):
@@ -300,7 +272,7 @@ def test_asking_for_a_calendar_address_as_htmx_answers_with_the_reminders_fragme
 def test_asking_for_a_calendar_address_needs_a_login(person):
     response = Client().post(reverse("calendar_token"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("login"))
     assert not UserSettings.objects.exclude(calendar_token=None).exists()
 
 
@@ -310,13 +282,12 @@ def test_asking_for_a_calendar_address_with_get_is_not_allowed(person, person_cl
 
 
 def test_asking_for_a_calendar_address_needs_the_csrf_token(person):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(person)
+    client = client_for(person, enforce_csrf_checks=True)
     assert client.post(reverse("calendar_token")).status_code == 403
     assert user_settings_of(person).calendar_token is None
     # With the token the settings page hands out, the same request goes through.
     page = client.get(reverse("settings")).text
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf = search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert client.post(reverse("calendar_token"), {"csrfmiddlewaretoken": csrf}).status_code == 302
     assert user_settings_of(person).calendar_token
 
@@ -343,14 +314,14 @@ def test_signing_up_gives_settings_with_reminders_on_and_due_day_1(db):
             "password2": "a-long-test-password",
         },
     )
-    assert response.status_code == 302, text_of(response.text)[:500]
+    assert response.status_code == 302, visible_text(response.text)[:500]
     user_settings = UserSettings.objects.get(user__username="signer")
     assert (user_settings.due_day, user_settings.reminders) == (1, True)
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
 def test_saving_the_due_day_and_turning_reminders_off_and_on(owner, owner_client, htmx):
-    headers = HTMX if htmx else {}
+    headers = htmx_headers(htmx)
     response = owner_client.post(reverse("reminders"), {"due_day": "15"}, **headers)
     if htmx:
         assert response.status_code == 200
@@ -372,8 +343,8 @@ def test_saving_the_due_day_and_turning_reminders_off_and_on(owner, owner_client
 def test_the_settings_page_shows_the_saved_due_day_and_reminders(owner, owner_client):
     owner_client.post(reverse("reminders"), {"due_day": "12"})
     page = owner_client.get(reverse("settings")).text
-    due_day = re.search(r'<input[^>]*name="due_day"[^>]*>', page).group(0)
-    reminders = re.search(r'<input[^>]*name="reminders"[^>]*>', page).group(0)
+    due_day = search(r'<input[^>]*name="due_day"[^>]*>', page).group(0)
+    reminders = search(r'<input[^>]*name="reminders"[^>]*>', page).group(0)
     assert 'value="12"' in due_day
     assert "checked" not in reminders
 
@@ -394,9 +365,9 @@ def test_a_bad_due_day_is_refused_with_a_message_and_changes_nothing(
     owner, owner_client, data, message, htmx
 ):
     set_user_settings(owner, due_day=5, reminders=False)
-    response = owner_client.post(reverse("reminders"), data, **(HTMX if htmx else {}))
+    response = owner_client.post(reverse("reminders"), data, **htmx_headers(htmx))
     assert response.status_code == (422 if htmx else 400)
-    assert message in text_of(response.text)
+    assert message in visible_text(response.text)
     assert ("<html" in response.text) is not htmx
     user_settings = user_settings_of(owner)
     assert (user_settings.due_day, user_settings.reminders) == (5, False)
@@ -405,7 +376,7 @@ def test_a_bad_due_day_is_refused_with_a_message_and_changes_nothing(
 def test_the_reminder_settings_need_a_login(owner):
     response = Client().post(reverse("reminders"), {"due_day": "9"})
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("login"))
     assert user_settings_of(owner).due_day == 1
 
 
@@ -446,26 +417,48 @@ def test_running_again_the_same_month_sends_nothing_more(mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_the_reminder_goes_on_the_due_day_itself(mailoutbox, settings):
-    day = today_where(settings, lambda day: day <= 28).day
-    user = due_user(due_day=day)
+@pytest.mark.parametrize(
+    "now",
+    [day(2025, 6, 1), day(2025, 6, 17), day(2025, 2, 28, 23, 59)],
+    ids=["the 1st", "the 17th", "the 28th"],
+)
+def test_the_reminder_goes_on_the_due_day_itself(mailoutbox, time_machine, now):
+    time_machine.move_to(now)
+    user = due_user(due_day=now.day)
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [user.email]
 
 
-def test_the_reminder_goes_after_the_due_day_when_it_was_missed(mailoutbox, settings):
-    day = today_where(settings, lambda day: day > 1).day
-    user = due_user(due_day=min(day - 1, 28))
+@pytest.mark.parametrize(
+    ("now", "due_day"),
+    [(day(2025, 6, 17), 16), (day(2025, 3, 31), 28), (day(2025, 7, 1, 0, 1), 1)],
+    ids=["a day late", "after the 28th", "just after midnight"],
+)
+def test_the_reminder_goes_after_the_due_day_when_it_was_missed(mailoutbox, time_machine, now, due_day):
+    time_machine.move_to(now)
+    user = due_user(due_day=due_day)
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [user.email]
 
 
-def test_no_reminder_before_the_due_day(mailoutbox, settings):
-    early = due_user("early", due_day=a_day_after_today(settings))
+def test_no_reminder_before_the_due_day(mailoutbox, time_machine):
+    time_machine.move_to(day(2025, 6, 17, 23, 59))
+    early = due_user("early", due_day=18)
     due = due_user("due")
     assert send_reminders() == 1
     assert recipients(mailoutbox) == [due.email]
     assert user_settings_of(early).reminded_month is None
+
+
+def test_the_due_day_begins_at_midnight_where_the_site_is(mailoutbox, time_machine, settings):
+    time_machine.move_to(day(2025, 6, 17, 10, 30))
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: already the 18th there
+    user = due_user(due_day=18)
+    assert send_reminders() == 1
+    assert recipients(mailoutbox) == [user.email]
+    settings.TIME_ZONE = "Pacific/Pago_Pago"  # UTC-11: still the 16th there
+    due_user("later", due_day=17)
+    assert send_reminders() == 0
 
 
 @pytest.mark.parametrize(
@@ -552,7 +545,7 @@ def test_the_email_links_to_the_check_in_page_on_the_site_and_holds_nothing_priv
 
 def test_a_failed_send_leaves_the_month_unclaimed_so_a_later_run_sends(mailoutbox, settings):
     user = due_user()
-    settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = BROKEN_MAIL_SERVER
     with pytest.raises(CommandError, match="The mail server is down"):
         run_command()
     assert user_settings_of(user).reminded_month is None
@@ -566,7 +559,7 @@ def test_a_failed_send_leaves_the_month_unclaimed_so_a_later_run_sends(mailoutbo
 
 def test_a_failed_send_leaves_an_earlier_months_claim_to_be_retried(mailoutbox, settings):
     user = due_user(reminded_month=previous_month(this_month()))
-    settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = BROKEN_MAIL_SERVER
     with pytest.raises(ReminderFailures):
         send_reminders()
     assert user_settings_of(user).reminded_month != this_month()
@@ -578,6 +571,9 @@ def test_a_failed_send_leaves_an_earlier_months_claim_to_be_retried(mailoutbox, 
 # The dashboard's due state ----------------------------------------------------------------
 
 
+ON_THE_17TH = pytest.mark.time_machine(day(2025, 6, 17))
+
+
 def due_card(client) -> str:
     page = client.get(reverse("dashboard"))
     assert page.status_code == 200
@@ -586,45 +582,49 @@ def due_card(client) -> str:
     return card.group(0)
 
 
-def test_the_dashboard_says_due_on_or_after_the_due_day(owner, owner_client):
-    set_user_settings(owner, due_day=min(today().day, 28))
+@ON_THE_17TH
+@pytest.mark.parametrize("due_day", [1, 17])
+def test_the_dashboard_says_due_on_or_after_the_due_day(owner, owner_client, due_day):
+    set_user_settings(owner, due_day=due_day)
     card = due_card(owner_client)
-    text = text_of(card)
+    text = visible_text(card)
     assert "This month’s check-in is due" in text
     assert "is due on" not in text
     assert "done" not in text
     assert f'href="{reverse("checkin", args=[this_month()])}"' in card
 
 
-def test_the_dashboard_says_due_on_the_due_day_before_it_comes(owner, owner_client, settings):
-    day = a_day_after_today(settings)
-    set_user_settings(owner, due_day=day)
+@ON_THE_17TH
+def test_the_dashboard_says_due_on_the_due_day_before_it_comes(owner, owner_client):
+    set_user_settings(owner, due_day=18)
     card = due_card(owner_client)
-    text = text_of(card)
-    assert f"This month’s check-in is due on {day} {this_month():%B}" in text
+    text = visible_text(card)
+    assert "This month’s check-in is due on 18 June" in text
     assert "done" not in text
     assert f'href="{reverse("checkin", args=[this_month()])}"' in card
 
 
+@ON_THE_17TH
 def test_the_dashboard_says_done_once_this_months_check_in_exists(owner, owner_client):
-    set_user_settings(owner, due_day=min(today().day, 28))
+    set_user_settings(owner, due_day=17)
     make_checkin(owner, this_month())
-    text = text_of(due_card(owner_client))
+    text = visible_text(due_card(owner_client))
     assert "This month’s check-in is done" in text
     assert "is due" not in text
 
 
-def test_the_dashboard_says_done_even_before_the_due_day(owner, owner_client, settings):
-    set_user_settings(owner, due_day=a_day_after_today(settings))
+@ON_THE_17TH
+def test_the_dashboard_says_done_even_before_the_due_day(owner, owner_client):
+    set_user_settings(owner, due_day=18)
     make_checkin(owner, this_month())
-    text = text_of(due_card(owner_client))
+    text = visible_text(due_card(owner_client))
     assert "This month’s check-in is done" in text
     assert "is due" not in text
 
 
 def test_last_months_check_in_leaves_this_month_due(owner, owner_client):
     make_checkin(owner, previous_month(this_month()))
-    text = text_of(due_card(owner_client))
+    text = visible_text(due_card(owner_client))
     assert "This month’s check-in is due" in text
     assert "done" not in text
 

@@ -9,55 +9,43 @@ from datetime import date
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Job, UserSettings, this_month
 
 from .factories import make_checkin, make_trigger
+from .helpers import HTMX, FormPost, Response, Row, assert_fragment, client_for, visible_text
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 DEFAULTS = {"turn_up_level": 2, "together_count": 3, "sustained_months": 2, "tenure_years": 3}
 END_BEFORE_START = "The end date can’t be before the start date."
 
 
-@pytest.fixture(params=["htmx", "plain"])
-def post(request, owner_client):
-    """POST as htmx or as a plain form, and check the answer is the right kind of success."""
-    headers = HTMX if request.param == "htmx" else {}
-
-    def send(url, data=None, *, part=None):
-        response = owner_client.post(url, data or {}, **headers)
-        if part and headers:
-            assert response.status_code == 200
-            assert_fragment(response, part)
-        elif part:
-            assert response.status_code == 302
-            assert response.url == reverse("settings")
+class Post(FormPost):
+    def __call__(self, url: str, data: dict | None = None, *, part: str | None = None) -> Response:
+        """Send, and given the `part` of the page it changes, check it succeeded."""
+        response = self.send(url, data)
+        if part:
+            self.assert_done(response, fragment=part, page=reverse("settings"))
         return response
 
-    send.htmx = bool(headers)
-    send.refused = 422 if headers else 400
-    return send
 
-
-def assert_fragment(response, part: str) -> None:
-    assert response.text.lstrip().startswith(f'<section id="{part}"'), response.text[:200]
-    assert "<html" not in response.text
+@pytest.fixture(params=["htmx", "plain"])
+def post(request, owner_client) -> Post:
+    return Post(owner_client, htmx=request.param == "htmx")
 
 
 def stored(user) -> dict:
     return {name: getattr(UserSettings.of(user), name) for name in DEFAULTS}
 
 
-def jobs(user) -> list[dict]:
+def jobs(user) -> list[Row]:
     return list(Job.objects.filter(user=user).order_by("pk").values())
 
 
 def page_text(client) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get(reverse("settings")).text)).split())
+    return visible_text(client.get(reverse("settings")).text)
 
 
 def job_data(**changes) -> dict:
@@ -293,8 +281,7 @@ def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, owner,
 
 
 def test_posts_without_a_csrf_token_are_refused(owner, job):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    client = client_for(owner, enforce_csrf_checks=True)
     before_jobs, before_settings = jobs(owner), stored(owner)
     assert client.post(reverse("settings"), {**DEFAULTS, "together_count": 9}).status_code == 403
     assert client.post(reverse("job_add"), job_data()).status_code == 403

@@ -73,9 +73,9 @@ def test_repeated_failures_refuse_even_the_right_password_for_a_while(owner):
 
 
 @pytest.mark.django_db
-def test_the_throttle_cools_off_by_itself(owner):
+def test_the_throttle_cools_off_by_itself(owner, time_machine):
     client = lock("owner")
-    Attempt.objects.update(at=Attempt.objects.first().at - throttle.COOL_OFF - timedelta(seconds=1))
+    time_machine.shift(throttle.COOL_OFF + timedelta(seconds=1))
     response = log_in(client, "owner", PASSWORD)
     assert response.status_code == 302
     assert is_logged_in_as(client, owner)

@@ -2,8 +2,13 @@
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
+
+from ..helpers import watch
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be
 # called from such a thread unless told it is safe, which it is in these tests.
@@ -20,25 +25,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Installed before a page's scripts run: when the page has been printed (page.pdf() prints as
-# the browser's "Save as PDF" does), whether each chart's data was drawn in it (bars and
-# lines are .trace groups, a heatmap's cells an .hm group).
-WATCH_PRINT = """
-window.addEventListener("afterprint", () => {
-  window.drawnWhenPrinted = [...document.querySelectorAll("div[data-figure]")].map(
-    (chart) => chart.hasAttribute("data-drawn") && !!chart.querySelector("svg.main-svg :is(.trace, .hm)"));
-});
-"""
 
-
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"CI needs Chromium at {CHROMIUM} for the browser tests.")
@@ -52,19 +47,20 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A page of a fresh context, watched for trouble (tests.helpers.assert_no_trouble)."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    watch(context, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
 
 
 @pytest.fixture
-def js_off_page(browser, live_server):
+def js_off_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    watch(context, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -1,6 +1,6 @@
 """The check-in and the checklist in a real browser, with JavaScript on and off.
 
-Things are found by the names PRODUCT.md promises ("Words the UI uses"). With
+Things are found by the words a person sees on the page (labels, roles, names). With
 JavaScript on, every test also checks that the page logged no console error, hit no
 Content-Security-Policy violation and sent no request to another origin.
 """
@@ -11,21 +11,12 @@ from urllib.parse import parse_qs
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.test import Client
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Locator, Page, Request, expect
 
 from assessments.models import CheckIn, Rating, Trigger, previous_month, this_month
 
 from ..factories import PASSWORD, make_checkin, make_trigger, make_user
-
-# Runs in every page before its own scripts, through the DevTools protocol (not as an
-# inline script, so the CSP under test does not block it).
-CSP_WATCH = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__reportCsp(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-                     + ` at ${event.sourceFile}:${event.lineNumber}`);
-});
-"""
+from ..helpers import assert_no_trouble, assert_same_document, log_in, set_marker, snapshot
 
 # Chromium logs every 4xx response as a console error, the intended 422 refusal included.
 REFUSAL_LOGGED = "Failed to load resource: the server responded with a status of 422"
@@ -35,24 +26,24 @@ def month_path(month) -> str:
     return f"/check-in/{month:%Y-%m}/"
 
 
-def level_groups(page: Page):
+def level_groups(page: Page) -> Locator:
     """Every fieldset on the check-in page that holds the four level radios."""
     return page.get_by_role("group").filter(has=page.get_by_role("radio", name="Not present", exact=True))
 
 
-def trigger_group(page: Page, trigger: Trigger):
+def trigger_group(page: Page, trigger: Trigger) -> Locator:
     return page.get_by_role("group", name=trigger.title, exact=True)
 
 
-def level(page: Page, trigger: Trigger, label: str):
+def level(page: Page, trigger: Trigger, label: str) -> Locator:
     return trigger_group(page, trigger).get_by_role("radio", name=label, exact=True)
 
 
-def score(page: Page, label: str, value: int):
+def score(page: Page, label: str, value: int) -> Locator:
     return page.get_by_role("group", name=label, exact=True).get_by_role("radio", name=str(value), exact=True)
 
 
-def summary(page: Page):
+def summary(page: Page) -> Locator:
     return page.get_by_text(re.compile(r"^(\d+ triggers? turning up together|No triggers turning up)$"))
 
 
@@ -81,11 +72,13 @@ def is_autosave(request) -> bool:
 
 def autosaves(page: Page) -> list[dict[str, list[str]]]:
     """Every autosave the page sends from now on, in order, as its form data."""
-    sent = []
-    page.on(
-        "request",
-        lambda r: is_autosave(r) and sent.append(parse_qs(r.post_data or "", keep_blank_values=True)),
-    )
+    sent: list[dict[str, list[str]]] = []
+
+    def record(request: Request) -> None:
+        if is_autosave(request):
+            sent.append(parse_qs(request.post_data or "", keep_blank_values=True))
+
+    page.on("request", record)
     return sent
 
 
@@ -94,59 +87,21 @@ def is_note_post(request, trigger: Trigger) -> bool:
     return bool(parse_qs(request.post_data or "").get(f"note_{trigger.pk}", [""])[0])
 
 
-def set_marker(page: Page) -> None:
-    """A value that survives only as long as the page is not loaded again."""
-    page.evaluate("window.__sameDocument = 'still here'")
-
-
-def assert_same_document(page: Page) -> None:
-    assert page.evaluate("window.__sameDocument") == "still here", "the page was loaded again"
-
-
-def log_in(page: Page, live_server, user) -> None:
-    """Give the browser a session for `user` (the login form is tested on its own)."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 def ratings(user, month) -> dict[int, int]:
     return dict(
         Rating.objects.filter(checkin__user=user, checkin__month=month).values_list("trigger_id", "level")
     )
 
 
-def snapshot() -> tuple[list, list]:
-    return list(CheckIn.objects.order_by("pk").values()), list(Rating.objects.order_by("pk").values())
-
-
 @pytest.fixture
-def watched(page: Page, live_server):
-    """The JavaScript-on page, recording CSP violations and requests to other origins.
-
-    Tests call `assert_clean(page)` at the end; the lists live on the page object.
-    """
-    page.csp_violations = []
-    page.foreign_requests = []
-    page.expose_function("__reportCsp", lambda text: page.csp_violations.append(text))
-    page.add_init_script(CSP_WATCH)
-    origin = live_server.url.rstrip("/") + "/"
-
-    def check_origin(request):
-        if not request.url.startswith((origin, "data:")):
-            page.foreign_requests.append(request.url)
-
-    page.context.on("request", check_origin)
+def watched(page: Page) -> Page:
+    """The JavaScript-on page, which the e2e conftest watches for console errors, CSP
+    violations and requests to other origins; tests call `assert_clean(page)` at the end."""
     return page
 
 
 def assert_clean(page: Page, allowed_console: tuple[str, ...] = ()) -> None:
-    errors = [e for e in page.console_errors if not any(a in e for a in allowed_console)]
-    assert errors == []
-    assert page.csp_violations == []
-    assert page.foreign_requests == []
+    assert_no_trouble(page, allowed_console=allowed_console)
 
 
 # 1 ---------------------------------------------------------------------------
@@ -186,14 +141,14 @@ def test_a_new_account_checks_in_and_every_answer_saves_itself_as_it_changes(wat
     expect(wellbeing.get_by_role("status")).to_have_text("Saved")
 
     # One request for the whole note, sent after the typing stops.
-    note_posts = []
-    page.on("request", lambda r: r.method == "POST" and is_note_post(r, second) and note_posts.append(r))
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
     note = trigger_group(page, second).get_by_role("textbox", name="Note")
     with page.expect_response(is_autosave_of(second, with_note=True)) as response:
         note.press_sequentially("Reorg announced with no reasons given", delay=20)
     assert response.value.ok
     expect(trigger_group(page, second).get_by_role("status")).to_have_text("Saved")
-    assert len(note_posts) == 1
+    assert len([r for r in requests if r.method == "POST" and is_note_post(r, second)]) == 1
     assert_same_document(page)
 
     page.reload()
@@ -285,7 +240,7 @@ def test_a_retired_trigger_leaves_new_check_ins_but_keeps_its_past_answers(watch
 # 4 ---------------------------------------------------------------------------
 
 
-def active_list(page: Page):
+def active_list(page: Page) -> Locator:
     return page.get_by_role("heading", name=re.compile(r"^Active\b")).locator(
         "xpath=following-sibling::ol[1]"
     )
@@ -392,7 +347,7 @@ def test_on_a_phone_the_check_in_fits_and_works_with_the_keyboard_alone(watched,
 def test_impossible_weekly_hours_get_a_message_beside_the_field_and_change_nothing(watched, live_server):
     page = watched
     user = make_user("jo")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     make_checkin(user, this_month(), {trigger: 1}, hours=40)
     before = snapshot()
     log_in(page, live_server, user)
@@ -428,7 +383,19 @@ OFFLINE_LOGGED = "net::ERR_INTERNET_DISCONNECTED"
 NOT_SAVED = "Not saved — retrying"
 
 
-def status(page: Page, trigger: Trigger):
+def dismissed_dialogs(page: Page) -> list[str]:
+    """The type of every dialog the page opens from now on, each dismissed (Cancel)."""
+    dialogs: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    return dialogs
+
+
+def status(page: Page, trigger: Trigger) -> Locator:
     return trigger_group(page, trigger).get_by_role("status")
 
 
@@ -455,7 +422,7 @@ def answer_500(route) -> None:
 def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(watched, live_server):
     page = watched
     user = make_user("rue")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
     summary(page).evaluate("element => { element.__sameElement = true; }")
@@ -494,7 +461,7 @@ def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(w
 def test_an_answer_changed_while_its_save_is_out_is_saved_only_when_the_newer_value_is(watched, live_server):
     page = watched
     user = make_user("cal")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
     held = []
@@ -541,8 +508,7 @@ def test_leaving_with_an_unsaved_answer_asks_first_and_nothing_that_showed_saved
     expect(wellbeing.get_by_role("status")).to_have_text(NOT_SAVED)
 
     # Leaving now would lose them: the browser asks, and staying keeps the page.
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    dialogs = dismissed_dialogs(page)
     page.get_by_role("link", name="History", exact=True).click()
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
@@ -571,7 +537,7 @@ def test_leaving_with_an_unsaved_answer_asks_first_and_nothing_that_showed_saved
 def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live_server):
     page = watched
     user = make_user("eli")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     make_checkin(user, this_month(), {trigger: 2})
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
@@ -582,8 +548,7 @@ def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live
     expect(status(page, trigger)).to_have_text(NOT_SAVED)
     assert Rating.objects.get(trigger=trigger).note == ""
 
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    dialogs = dismissed_dialogs(page)
     page.close(run_before_unload=True)
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
@@ -600,7 +565,7 @@ def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live
 def test_a_note_without_a_level_is_refused_in_place_once_then_saved_with_its_level(watched, live_server):
     page = watched
     user = make_user("fay")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
     sent = autosaves(page)
@@ -627,7 +592,7 @@ def test_a_note_without_a_level_is_refused_in_place_once_then_saved_with_its_lev
 def test_answers_that_failed_because_the_session_ended_are_saved_after_logging_in_again(watched, live_server):
     page = watched
     user = make_user("gus")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
 
@@ -657,10 +622,9 @@ def test_with_javascript_enter_in_a_field_saves_the_answer_first_then_confirms_t
     user = make_user("hal")
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    posts = []
-    page.on("request", lambda r: r.method == "POST" and posts.append(r.resource_type))
+    dialogs = dismissed_dialogs(page)
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
 
     hours = page.get_by_label("Typical weekly hours")
     hours.fill("47")
@@ -669,6 +633,7 @@ def test_with_javascript_enter_in_a_field_saves_the_answer_first_then_confirms_t
 
     expect(page.get_by_text(f"Check-in for {this_month():%B %Y} saved.")).to_be_visible()
     expect(page.get_by_label("Typical weekly hours")).to_have_value("47")
+    posts = [r.resource_type for r in requests if r.method == "POST"]
     assert posts == ["fetch", "document"]  # the autosave landed before the form's post
     assert dialogs == []
     assert CheckIn.objects.get(user=user).hours == 47

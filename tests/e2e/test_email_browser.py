@@ -10,10 +10,7 @@ from playwright.sync_api import Page, expect
 from assessments.models import UserSettings
 
 from ..factories import make_user
-from . import test_checkin_browser
-from .test_checkin_browser import assert_clean, assert_same_document, log_in, set_marker
-
-watched = test_checkin_browser.watched  # the page that records CSP violations and other origins
+from ..helpers import assert_no_trouble, assert_same_document, log_in, set_marker
 
 ADDRESS = "robin@example.org"
 
@@ -60,8 +57,7 @@ def assert_verified(page: Page, live_server) -> None:
     assert UserSettings.objects.get(user__username="robin").verified_email == ADDRESS
 
 
-def test_adding_an_address_and_opening_the_emailed_link_verifies_it(watched, live_server, person, mailoutbox):
-    page = watched
+def test_adding_an_address_and_opening_the_emailed_link_verifies_it(page, live_server, person, mailoutbox):
     log_in(page, live_server, person)
     page.goto("/settings/")
     set_marker(page)
@@ -78,7 +74,7 @@ def test_adding_an_address_and_opening_the_emailed_link_verifies_it(watched, liv
 
     verify_from_email(page, live_server, mailoutbox)
     assert_verified(page, live_server)
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
 def test_without_javascript_the_same_steps_verify_the_address(js_off_page, live_server, person, mailoutbox):
@@ -93,10 +89,9 @@ def test_without_javascript_the_same_steps_verify_the_address(js_off_page, live_
     assert_verified(page, live_server)
 
 
-def test_forgot_password_sends_a_link_that_sets_a_new_password(watched, live_server, settings, mailoutbox):
+def test_forgot_password_sends_a_link_that_sets_a_new_password(page, live_server, settings, mailoutbox):
     settings.SITE_URL, settings.EMAIL_HOST = live_server.url, "smtp.example.org"
     make_user("robin", email=ADDRESS, verified=True)
-    page = watched
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Forgot password?").click()
     page.get_by_label("Email").fill(ADDRESS)
@@ -115,4 +110,4 @@ def test_forgot_password_sends_a_link_that_sets_a_new_password(watched, live_ser
     page.get_by_label("Password").fill("a-brand-new-long-password")
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{live_server.url}/")
-    assert_clean(page)
+    assert_no_trouble(page)

@@ -5,37 +5,25 @@ fits a phone. No console error, no CSP violation, nothing fetched from another o
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
-from assessments.models import SharedLink, add_months, this_month
-from tests.factories import PASSWORD, make_checkin, make_trigger, make_user
+from assessments.models import SharedLink
 
-# Installed in every page of the context before any of its scripts run.
-WATCH_CSP = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.cspViolations.push(
-    [event.violatedDirective, event.blockedURI, event.sample, event.sourceFile, event.lineNumber].join(" ")
-  );
-});
-"""
+from ..factories import PASSWORD, make_checkin, make_trigger, make_user
+from ..helpers import ago, assert_no_trouble, log_in, watch
 
 SHOWN = ["Meetings swallow every afternoon", "Roadmap keeps slipping"]
 TO_HIDE = "Nobody reviews my code"
 PRIVATE = "Quietly distrusts the new manager"
 
 
-def ago(months: int):
-    return add_months(this_month(), -months)
-
-
 @pytest.fixture
-def export_page(page, live_server):
-    """Logged in with three months of check-ins, on /export/, watching for trouble."""
+def export_page(page: Page, live_server: LiveServer) -> Page:
+    """Logged in with three months of check-ins, on /export/."""
     user = make_user("sam", default_checklist=False)
     meetings, roadmap = (make_trigger(user, title, theme="Team") for title in SHOWN)
     review = make_trigger(user, TO_HIDE, theme="Team")
@@ -43,25 +31,7 @@ def export_page(page, live_server):
     for months, levels in {2: (3, 1, 2, 3), 1: (2, 2, 3, 2), 0: (3, 2, 3, 3)}.items():
         ratings = dict(zip((meetings, roadmap, review, secret), levels, strict=True))
         make_checkin(user, ago(months), ratings, wellbeing=3, talking_points="Ask about the reorg")
-
-    context = page.context
-    origin = urlsplit(live_server.url)
-    page.foreign_requests = []
-    page.all_console_errors = []
-
-    def watch(request):
-        url = urlsplit(request.url)
-        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != origin.netloc:
-            page.foreign_requests.append(request.url)
-
-    context.on("request", watch)
-    context.on("console", lambda m: m.type == "error" and page.all_console_errors.append(m.text))
-    context.add_init_script(WATCH_CSP)
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, user)
     page.goto("/export/")
     return page
 
@@ -70,21 +40,12 @@ def export_page(page, live_server):
 REFUSAL_LOGGED = "Failed to load resource: the server responded with a status of 422"
 
 
-def assert_no_trouble(*pages, allowed_console=()) -> None:
-    for page in pages:
-        assert page.evaluate("window.cspViolations") == []
-    first = pages[0]
-    for errors in (first.console_errors, first.all_console_errors):
-        assert [e for e in errors if not e.startswith(allowed_console)] == []
-    assert first.foreign_requests == []
-
-
-def trigger_row(page, title: str):
+def trigger_row(page: Page, title: str) -> Locator:
     """A trigger's Show / Theme only / Hide."""
     return page.get_by_role("radiogroup", name=title, exact=True)
 
 
-def hide(page, title: str) -> None:
+def hide(page: Page, title: str) -> None:
     trigger_row(page, title).get_by_label("Hide", exact=True).check()
 
 
@@ -138,7 +99,7 @@ def test_the_printable_page_opens_in_a_new_tab_and_shows_only_what_is_shared(exp
     expect(button).to_be_visible()
     printable.emulate_media(media="print")
     expect(button).to_be_hidden()
-    assert_no_trouble(page, printable)
+    assert_no_trouble(page)  # the printable tab is in the same context
 
 
 def test_without_javascript_the_printable_page_has_no_print_button_that_does_nothing(
@@ -164,7 +125,7 @@ def login(page, username: str) -> None:
     page.wait_for_load_state()
 
 
-def choose(page, title: str, choice: str) -> None:
+def choose(page: Page, title: str, choice: str) -> None:
     trigger_row(page, title).get_by_label(choice, exact=True).check()
 
 
@@ -287,7 +248,7 @@ def test_a_link_for_the_manager_opens_logged_out_until_it_is_revoked(export_page
     assert facts(page.locator("#preview")) == preview  # the same choices, after the redirect
 
     manager = browser.new_context()  # no cookie of the owner's
-    manager.add_init_script(WATCH_CSP)
+    watch(manager, live_server.url)
     shared = manager.new_page()
     response = shared.goto(address)
     assert response.status == 200
@@ -295,7 +256,7 @@ def test_a_link_for_the_manager_opens_logged_out_until_it_is_revoked(export_page
     assert facts(shared.locator("article")) == preview
     expect(shared.locator("article")).not_to_contain_text(TO_HIDE)
     expect(shared.locator("article")).not_to_contain_text(PRIVATE)
-    assert shared.evaluate("window.cspViolations") == []
+    assert_no_trouble(shared)
 
     page.reload()
     links = page.get_by_role("region", name="A link for your manager")
