@@ -217,9 +217,9 @@ def _optional_date(item: dict, name: str, where: str) -> date | None:
     return None if value is None else _date(value, where)
 
 
-def _text(item: dict, name: str, where: str, limit: int) -> str:
+def _text(item: dict, name: str, where: str, limit: int | None) -> str:
     value = _field(item, name, str, where)
-    if len(value) > limit:
+    if limit is not None and len(value) > limit:
         raise RestoreError(f"{where}: “{name}” is longer than {limit} characters.")
     return value
 
@@ -387,7 +387,7 @@ def _replace(user, settings: dict, choices, triggers, checkins, jobs) -> None:
     # Export choices name triggers by id; the restored triggers have new ones.
     visibility = choices.get("visibility") if isinstance(choices.get("visibility"), dict) else {}
     new_ids = {str(ref): str(t.pk) for ref, t in triggers.items()}
-    export_choices = {
+    export_choices: dict[str, object] = {
         key: value
         for key, value in choices.items()
         if key in ("talking_points", "notes", "scores") and isinstance(value, bool)

@@ -103,7 +103,7 @@ def build(user, range_key: str | None) -> Dashboard:
     return _with_trends(dashboard, user, checkins)
 
 
-def _with_trends(dashboard: Dashboard, user, checkins: list[CheckIn]) -> Dashboard:
+def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurningUp]) -> Dashboard:
     user_settings, month = dashboard.user_settings, dashboard.month
     turn_up_level, together_count = user_settings.turn_up_level, user_settings.together_count
     length = RANGES[dashboard.range][1]

@@ -281,10 +281,14 @@ def build(user, choices: dict) -> Export:
         "checkin_id", "trigger_id", "level", "note"
     )
 
-    levels = defaultdict(lambda: ([], []))  # shown trigger → (levels before, levels now)
-    rated = defaultdict(set)  # (check-in, theme) → its "theme only" triggers rated there
-    up = {False: defaultdict(set), True: defaultdict(set)}  # now? → theme → its ones turning up
-    counts = defaultdict(Counter)  # check-in → theme → how many of its "theme only" ones turn up
+    # shown trigger → (levels before, levels now)
+    levels: defaultdict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    # (check-in, theme) → its "theme only" triggers rated there
+    rated: defaultdict[tuple[int, str], set[int]] = defaultdict(set)
+    # now? → theme → its ones turning up
+    up: dict[bool, defaultdict[str, set[int]]] = {False: defaultdict(set), True: defaultdict(set)}
+    # check-in → theme → how many of its "theme only" ones turn up
+    counts: defaultdict[int, Counter[str]] = defaultdict(Counter)
     for checkin_id, trigger_id, level, note in ratings:
         month = months[checkin_id]
         now = month.month >= start
@@ -359,7 +363,7 @@ def _turning_up(theme: str, n: int) -> str:
 
 def _changes(levels, shown, turn_up_level, up, themes) -> dict[str, list[str]]:
     """Shown triggers by title; "theme only" ones as their theme's count, never one by one."""
-    changes = {"new": [], "worse": [], "better": [], "resolved": []}
+    changes: dict[str, list[str]] = {"new": [], "worse": [], "better": [], "resolved": []}
     for trigger_id, (before, now) in levels.items():
         up_now = bool(now) and max(now) >= turn_up_level
         up_before = bool(before) and max(before) >= turn_up_level
@@ -434,11 +438,13 @@ def csv_text(export: Export) -> str:
         header.append("talking_points")
     writer.writerow(header)
     for month in reversed(export.months):
-        rows = [(line.label, line.level, line.level_name, line.note, "") for line in month.lines]
+        rows: list[tuple[str, int | str, str, str, int | str]] = [
+            (line.label, line.level, line.level_name, line.note, "") for line in month.lines
+        ]
         # A theme's row has its count and nothing of any one trigger: no level, no note.
         rows += [(f"{theme} (theme only)", "", "", "", count) for theme, count in month.themes]
         for row in rows or [("", "", "", "", "")]:
-            cells = [f"{month.month:%Y-%m}", *row]
+            cells: list[object] = [f"{month.month:%Y-%m}", *row]
             if export.scores:
                 cells += [month.wellbeing, month.satisfaction, month.energy, month.hours]
             if export.talking_points:

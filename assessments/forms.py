@@ -75,7 +75,8 @@ class CheckInForm(forms.Form):
     talking_points = _text("Talking points for the 1:1", "", CheckIn.talking_points, rows=3)
 
     def __init__(self, *args, triggers, **kwargs):
-        super().__init__(*args, auto_id="%s", **kwargs)
+        kwargs["auto_id"] = "%s"
+        super().__init__(*args, **kwargs)
         self.triggers = triggers
         for trigger in triggers:
             # An autosave sends one answer: fields for the rest would only cost time.
@@ -175,7 +176,7 @@ class SignUpForm(auth_forms.UserCreationForm):
     """Django's sign-up, counted per address: see the throttle for which tries count."""
 
     class Meta(auth_forms.UserCreationForm.Meta):
-        fields = ["username", "email"]
+        fields = ("username", "email")
         help_texts = {"email": EMAIL_HELP}
 
     def __init__(self, *args, request, **kwargs):
@@ -214,14 +215,18 @@ class VerifiedPasswordResetForm(auth_forms.PasswordResetForm):
             if UserSettings.of(user).verifies(user.email) and mail.wait(user, user.email) is None:
                 yield user
 
-    def save(self, *, request=None, **kwargs):
-        self.request = request
-        super().save(request=request, **kwargs)
+    def save(self, *args, **kwargs):
+        self.request = kwargs.get("request")  # PasswordResetView passes it by name
+        super().save(*args, **kwargs)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, *args, **kwargs
+    ):
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         context["link"] = mail.absolute(path, self.request)
-        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+        super().send_mail(
+            subject_template_name, email_template_name, context, from_email, to_email, *args, **kwargs
+        )
         mail.record(context["user"], to_email)
 
 
@@ -247,11 +252,11 @@ class JobForm(forms.ModelForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
+        super().clean()
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date can’t be before the start date.")
-        return cleaned
+        return self.cleaned_data
 
 
 class DeleteAccountForm(forms.Form):

@@ -4,8 +4,10 @@ Every function here runs a fixed number of queries, however many years of check-
 there are. A month with no check-in is a gap (None), never a zero.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from django.db.models import (
     Avg,
@@ -38,7 +40,43 @@ def _ratings(**filters) -> Coalesce:
     return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
 
-def with_counts(checkins: QuerySet[CheckIn], turn_up_level: int) -> QuerySet[CheckIn]:
+class Counts(TypedDict):
+    """What with_counts() adds to each check-in."""
+
+    rated: int
+    turning_up: int
+    strong: int
+    at_level_0: int
+    at_level_1: int
+    at_level_2: int
+    at_level_3: int
+
+
+class TurningUpCount(TypedDict):
+    turning_up: int
+
+
+if TYPE_CHECKING:  # check-ins from with_counts() and turning_up_each_month(), counts as attributes
+    from django_stubs_ext import WithAnnotations
+
+    CountedCheckIn = WithAnnotations[CheckIn, Counts]
+    CheckInTurningUp = WithAnnotations[CheckIn, TurningUpCount]
+else:
+    CountedCheckIn = CheckInTurningUp = CheckIn
+
+
+class TurningUp(Protocol):
+    """A check-in with how many triggers turned up in it, as with_counts() and
+    turning_up_each_month() give them."""
+
+    @property
+    def month(self) -> date: ...
+
+    @property
+    def turning_up(self) -> int: ...
+
+
+def with_counts(checkins: QuerySet[CheckIn], turn_up_level: int) -> QuerySet[CountedCheckIn]:
     """Annotate each check-in with how many triggers were rated, turned up and were strong,
     and how many were rated at each level. Newest first. Its texts are left unread."""
     return (
@@ -48,12 +86,15 @@ def with_counts(checkins: QuerySet[CheckIn], turn_up_level: int) -> QuerySet[Che
             rated=_ratings(),
             turning_up=_ratings(level__gte=turn_up_level),
             strong=_ratings(level=Level.STRONG),
-            **{f"at_level_{level}": _ratings(level=level) for level in Level},
+            at_level_0=_ratings(level=Level.NOT_PRESENT),
+            at_level_1=_ratings(level=Level.FAINT),
+            at_level_2=_ratings(level=Level.CLEAR),
+            at_level_3=_ratings(level=Level.STRONG),
         )
     )
 
 
-def turning_up_each_month(user, turn_up_level: int) -> list[CheckIn]:
+def turning_up_each_month(user, turn_up_level: int) -> list[CheckInTurningUp]:
     """Every check-in of `user`, oldest first, holding only its month and `turning_up`:
     what the headline, the sustained run and rising triggers need, cheap for any history."""
     checkins = CheckIn.objects.filter(user=user).only("user", "month")
@@ -65,10 +106,11 @@ def turning_up(checkin: CheckIn | None, turn_up_level: int | None = None) -> int
     owner's (read in the same query)."""
     if checkin is None:
         return 0
-    if turn_up_level is None:
-        owners = UserSettings.objects.filter(user=OuterRef("checkin__user")).values("turn_up_level")[:1]
-        turn_up_level = Coalesce(Subquery(owners), UserSettings.turn_up_level.field.default)
-    return checkin.ratings.filter(level__gte=turn_up_level).count()
+    if turn_up_level is not None:
+        return checkin.ratings.filter(level__gte=turn_up_level).count()
+    owners = UserSettings.objects.filter(user=OuterRef("checkin__user")).values("turn_up_level")[:1]
+    default = UserSettings.turn_up_level.field.default
+    return checkin.ratings.filter(level__gte=Coalesce(Subquery(owners), default)).count()
 
 
 def describe_turning_up(count: int) -> str:
@@ -187,7 +229,7 @@ def periods(
     return [found.get(start) or Period(start, kind) for start in starts]
 
 
-def sustained_run(checkins: list[CheckIn], together_count: int) -> int:
+def sustained_run(checkins: Sequence[TurningUp], together_count: int) -> int:
     """How many consecutive calendar months, ending with the latest check-in, had at least
     `together_count` triggers turning up. A missed month breaks the run."""
     run, expected = 0, None
@@ -198,7 +240,7 @@ def sustained_run(checkins: list[CheckIn], together_count: int) -> int:
     return run
 
 
-def compared_with(checkins: list[CheckIn], latest: CheckIn, months_back: int = 3) -> CheckIn | None:
+def compared_with(checkins: Sequence[TurningUp], latest: TurningUp, months_back: int = 3) -> TurningUp | None:
     """The check-in `months_back` calendar months before `latest`, if there is one."""
     month = latest.month
     for _ in range(months_back):
@@ -206,7 +248,7 @@ def compared_with(checkins: list[CheckIn], latest: CheckIn, months_back: int = 3
     return next((c for c in checkins if c.month == month), None)
 
 
-def headline(checkins: list[CheckIn]) -> str:
+def headline(checkins: Sequence[TurningUp]) -> str:
     """ "3 triggers turning up together — up from 1 three months ago"."""
     if not checkins:
         return ""
@@ -229,7 +271,7 @@ class Rising:
     newly: bool  # turns up now and did not before
 
 
-def rising(checkins: list[CheckIn], turn_up_level: int) -> list[Rising]:
+def rising(checkins: Sequence[CheckIn], turn_up_level: int) -> list[Rising]:
     """Triggers whose mean level over the last 3 check-ins is at least 1.0 above their mean
     over the 12 check-ins before them, or that newly turn up."""
     ordered = sorted(checkins, key=lambda c: c.month, reverse=True)
@@ -243,7 +285,7 @@ def rising(checkins: list[CheckIn], turn_up_level: int) -> list[Rising]:
         .values("trigger_id", "recent")
         .annotate(mean=Avg("level"), top=Max("level"))
     )
-    stats: dict[int, dict[bool, dict]] = {}
+    stats: dict[int, dict[bool, Mapping[str, Any]]] = {}
     for row in rows:
         stats.setdefault(row["trigger_id"], {})[row["recent"]] = row
     found = []
@@ -255,7 +297,7 @@ def rising(checkins: list[CheckIn], turn_up_level: int) -> list[Rising]:
         # Rounded: means like 7/3 and 4/3 differ by a hair under 1.0 in floating point.
         risen = then is not None and round(now["mean"] - then["mean"], 9) >= RISE
         if newly or risen:
-            found.append(Rising(trigger_id, then and then["mean"], now["mean"], newly))
+            found.append(Rising(trigger_id, None if then is None else then["mean"], now["mean"], newly))
     return sorted(found, key=lambda r: (r.before or 0) - r.after)
 
 

@@ -19,7 +19,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space (section 3.1)."""
-    data, parts = line.encode(), []
+    data = line.encode()
+    parts: list[bytes] = []
     while len(data) > 75:
         cut = 75 if not parts else 74
         while cut and (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character

@@ -98,7 +98,8 @@ def refused(form) -> bool:
 
 def normalise(username: str) -> str:
     field = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD)
-    name = UsernameField(max_length=field.max_length).to_python(username)  # as AuthenticationForm
+    # As AuthenticationForm cleans it (to_python gives text, "" for nothing).
+    name = UsernameField(max_length=getattr(field, "max_length", None)).to_python(username) or ""
     return unicodedata.normalize("NFKC", name.casefold())
 
 

@@ -5,8 +5,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +50,9 @@ from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers, cr
 
 
 class HtmxHttpRequest(HttpRequest):
+    """A request to a view behind the login (LoginRequiredMiddleware), with django-htmx's details."""
+
+    user: User
     htmx: HtmxDetails
 
 
@@ -156,7 +160,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your checklist starts with the usual leave triggers.")
         if user.email:
-            _send_link(request)
+            _send_link(request, user)
         return redirect("checkin_current")
     if form.errors and "username" not in form.errors:
         form.attempt.forget()  # a mistyped password makes no account and finds no name taken
@@ -225,7 +229,7 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
 
     if request.htmx:
         if saved is None:
-            error = " ".join(message for errors in form.errors.values() for message in errors)
+            error = " ".join(str(message) for errors in form.errors.values() for message in errors)
             return render_part(request, "checkin.html", "status", {"error": error}, invalid=True)
         summary = describe_turning_up(turning_up(saved))
         return render_part(request, "checkin.html", "status", {"summary": summary})
@@ -240,7 +244,7 @@ HISTORY_PAGE = 60
 
 
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: HtmxHttpRequest) -> HttpResponse:
     checkins = with_counts(
         CheckIn.objects.filter(user=request.user), UserSettings.of(request.user).turn_up_level
     )
@@ -251,7 +255,7 @@ def history(request: HttpRequest) -> HttpResponse:
 # Checklist ------------------------------------------------------------------
 
 
-def _get_trigger(request: HttpRequest, pk: int) -> Trigger:
+def _get_trigger(request: HtmxHttpRequest, pk: int) -> Trigger:
     return get_object_or_404(Trigger, pk=pk, user=request.user)
 
 
@@ -343,7 +347,7 @@ def trigger_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
 # Export ---------------------------------------------------------------------
 
 
-def _export_form(request: HttpRequest, data) -> exports.ExportForm:
+def _export_form(request: HtmxHttpRequest, data: QueryDict) -> exports.ExportForm:
     triggers = list(Trigger.objects.filter(user=request.user))
     return exports.ExportForm(data, triggers=triggers, saved=exports.saved_choices(request.user, triggers))
 
@@ -532,7 +536,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(reminders.calendar(user_settings, url), content_type="text/calendar; charset=utf-8")
 
 
-def _get_job(request: HttpRequest, pk: int) -> Job:
+def _get_job(request: HtmxHttpRequest, pk: int) -> Job:
     return get_object_or_404(Job, pk=pk, user=request.user)
 
 
@@ -580,15 +584,13 @@ def job_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 VERIFY_TOKEN = "_verify_email_token"
 
 
-def _send_link(request: HttpRequest) -> bool:
+def _send_link(request: HttpRequest, user: User) -> bool:
     try:
-        mail.send_verification(request.user, request)
+        mail.send_verification(user, request)
     except mail.NotSent as problem:
         messages.error(request, str(problem))
         return False
-    messages.success(
-        request, f"We sent a link to {request.user.email}. Open it within 3 days to verify the address."
-    )
+    messages.success(request, f"We sent a link to {user.email}. Open it within 3 days to verify the address.")
     return True
 
 
@@ -610,7 +612,7 @@ def email_update(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _settings_page(request, part="email", invalid=True, email_form=form)
     if mail.change_address(user=request.user, address=form.cleaned_data["email"]):
-        _send_link(request)
+        _send_link(request, request.user)
     else:
         messages.success(request, "Saved.")
     return _email_done(request)
@@ -622,7 +624,7 @@ def email_resend(request: HtmxHttpRequest) -> HttpResponse:
     if not user.email or UserSettings.of(user).verifies(user.email):
         messages.error(request, "There is no address waiting to be verified.")
         return _email_done(request, invalid=True)
-    if not _send_link(request):
+    if not _send_link(request, user):
         return _email_done(request, invalid=True, status=429)
     return _email_done(request)
 
@@ -738,7 +740,7 @@ def _restore_refused(request: HtmxHttpRequest, problem: str, status: int = 400) 
 
 
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: HtmxHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, request=request)
     if form.is_valid():
         user = request.user

@@ -18,9 +18,8 @@ from datetime import date, datetime
 from html import unescape
 
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -28,6 +27,7 @@ from assessments.models import CheckIn, Level, Rating, SharedLink, Trigger, add_
 from assessments.views import NEW_LINK
 
 from .factories import make_user
+from .helpers import client_for, search
 
 # Characters that mean something to Markdown or HTML, and line breaks. No ";" or ": ":
 # the summary joins titles with "; ", and a line puts ": " after the title.
@@ -112,7 +112,7 @@ def month_name(iso: str) -> str:
 
 
 def summary_facts(together: str, changes: list[str]) -> set:
-    facts = set()
+    facts: set[tuple[str | None, ...]] = set()
     match = re.search(
         r"together in the latest check-in: (\d+)(?: \(previous period, .*?: (\d+)\))?", together
     )
@@ -152,7 +152,7 @@ def markdown_facts(text: str) -> set:
     assert html.count("<h1>") == 1
     facts = set()
     for section in re.split(r"(?=<h2>)", html)[1:]:
-        heading = strip_tags(re.match(r"<h2>(.*?)</h2>", section).group(1))
+        heading = strip_tags(search(r"^<h2>(.*?)</h2>", section).group(1))
         items = [strip_tags(li) for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
         paragraphs = [strip_tags(p) for p in re.findall(r"<p>(.*?)</p>", section, re.S)]
         if heading == "Summary":
@@ -351,11 +351,10 @@ def change_everything(user) -> None:
 def test_every_format_shares_exactly_the_facts_of_the_preview(db, scenario):
     with transaction.atomic():
         user, triggers = make_history(scenario)
-        client = Client()
-        client.force_login(user)
+        client = client_for(user)
         data = form_data(scenario, triggers)
         page = client.get(reverse("export"), data)
-        preview_html = re.search(r'<section id="preview".*?</section>', page.text, re.S).group(0)
+        preview_html = search(r'<section id="preview".*?</section>', page.text, re.S).group(0)
         downloads = {
             fmt: client.post(reverse("export_download", args=[fmt]), data)
             for fmt in ("markdown", "print", "csv")

@@ -9,6 +9,7 @@ import pytest
 
 from assessments import metrics
 from assessments.metrics import (
+    CountedCheckIn,
     Period,
     Rising,
     co_occurrence,
@@ -35,7 +36,7 @@ def month(n: int) -> date:
     return add_months(JAN_2024, n)
 
 
-def counted(user, turn_up_level: int = 2) -> list[CheckIn]:
+def counted(user, turn_up_level: int = 2) -> list[CountedCheckIn]:
     """The user's check-ins with their counts, oldest first, as the dashboard reads them."""
     return list(with_counts(CheckIn.objects.filter(user=user), turn_up_level).order_by("month"))
 
@@ -44,7 +45,7 @@ def triggers(user, count: int) -> list:
     return [make_trigger(user, f"Trigger {n}") for n in range(count)]
 
 
-def with_turning_up(user, months_and_counts: dict[int, int]) -> list[CheckIn]:
+def with_turning_up(user, months_and_counts: dict[int, int]) -> list[CountedCheckIn]:
     """One check-in per month offset, with the given number of triggers at Clear (the rest Faint)."""
     checklist = triggers(user, 6)
     for offset, count in months_and_counts.items():
@@ -305,7 +306,7 @@ def test_headline_of_no_check_ins_is_empty():
 # rising ----------------------------------------------------------------------------
 
 
-def history(user, levels: dict, start: int = 0) -> list[CheckIn]:
+def history(user, levels: dict, start: int = 0) -> list[CountedCheckIn]:
     """One check-in a month from `start`; `levels` is {trigger: [level or None per check-in]}."""
     length = max(len(row) for row in levels.values())
     for n in range(length):
@@ -421,7 +422,7 @@ def test_rising_lists_the_biggest_rise_first(owner):
     assert [r.trigger_id for r in rising(checkins, 2)] == [b.pk, a.pk]
 
 
-def test_rising_uses_the_constants_the_product_describes():
+def test_rising_compares_the_last_3_check_ins_with_the_12_before_for_a_rise_of_a_level():
     assert (metrics.RECENT, metrics.BEFORE, metrics.RISE) == (3, 12, 1.0)
 
 

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             if index in (8, 29):
                 continue  # missed months show as gaps
             if index < 12:
-                strain = 0
+                strain = 0.0
             elif index < 24:
                 strain = (index - 12) / 11  # the bad year, getting worse
             else:
