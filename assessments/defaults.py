@@ -1,5 +1,5 @@
-"""The checklist every new account starts with, in the words of the document it came from,
-and the themes offered for new triggers."""
+"""The checklist every new account starts with (the usual leave triggers, each with its
+theme), and the themes offered for new triggers."""
 
 from .models import Trigger
 

@@ -272,7 +272,7 @@ class Rating(models.Model):
 
 
 class UserSettings(models.Model):
-    """Each person's thresholds; the defaults are the ones PRODUCT.md describes."""
+    """Each person's thresholds, reminders and last export choices, one row per user."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_settings"
