@@ -26,7 +26,7 @@ from assessments.defaults import add_default_checklist
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, this_month
 
 from .factories import make_checkin, make_trigger, make_user
-from .helpers import HTMX, ago
+from .helpers import HTMX, ago, search, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -841,7 +841,7 @@ def render_markdown(text: str) -> str:
 
 
 def words_of(html: str) -> list[str]:
-    return unescape(re.sub(r"<[^>]+>", " ", html)).split()
+    return visible_text(html).split()
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_MARKDOWN)
