@@ -115,7 +115,7 @@ def test_pages_that_answer_htmx_with_a_part_tell_caches_the_two_answers_apart(wo
     pk = {"trigger_edit": world["trigger"].pk, "job_edit": world["job"].pk}.get(name)
     url = reverse(name, args=[pk] if pk else [])
     client = as_user(world["owner"])
-    page, part = client.get(url), client.get(url, HTTP_HX_REQUEST="true")
+    page, part = client.get(url), client.get(url, **HTMX)
     assert "<html" in page.text and "<html" not in part.text
     for response in (page, part):
         assert "hx-request" in response.headers.get("Vary", "").lower(), response.headers.get("Vary")
