@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.models import Job, Trigger, this_month
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from .helpers import HTMX, Headers, client_for
 
 
 class Page(HTMLParser):
@@ -87,9 +87,7 @@ REFUSED_FORMS = {
 @pytest.mark.parametrize("name", REFUSED_FORMS)
 def test_a_refused_form_links_each_message_to_its_field_and_focuses_the_first(owner, name, headers):
     url, data, field, message = REFUSED_FORMS[name]
-    client = Client()
-    if url not in ("signup", "login"):
-        client.force_login(owner)
+    client = Client() if url in ("signup", "login") else client_for(owner)
     response = client.post(reverse(url), data, **headers)
     assert response.status_code in (400, 422)
     page = assert_linked_and_focused(response.text, field, message)
@@ -100,9 +98,9 @@ def test_a_refused_form_links_each_message_to_its_field_and_focuses_the_first(ow
 
 
 def test_a_refused_trigger_edit_focuses_its_title(owner_client, owner):
-    trigger = Trigger.objects.filter(user=owner).first()
+    trigger = Trigger.objects.filter(user=owner)[0]
     url = reverse("trigger_edit", args=[trigger.pk])
-    for headers in ({}, HTMX):
+    for headers in (Headers(), HTMX):
         response = owner_client.post(url, {"title": " "}, **headers)
         assert response.status_code in (400, 422)
         page = assert_linked_and_focused(response.text, "title", "This field is required.")

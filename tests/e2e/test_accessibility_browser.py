@@ -9,21 +9,24 @@ button and range link, and the focus ring, at 3:1 or more. And it checks that no
 
 import inspect
 from collections import Counter
+from collections.abc import Callable
 from io import StringIO
+from typing import Any, cast
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
-from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Page
 
 from assessments import exports, mail, sharing
 from assessments.models import Job, Trigger, UserSettings, add_months, this_month
 
 from ..factories import make_user
+from ..helpers import client_for
 
 SCHEMES = ("light", "dark")
 WIDTHS = (1280, 390)
@@ -111,9 +114,7 @@ def wait_for_charts(page) -> None:
 
 
 def cookie_for(user, live_server) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+    return {"name": "sessionid", "value": client_for(user).cookies["sessionid"].value, "url": live_server.url}
 
 
 def submit_empty(page, button: str) -> None:
@@ -135,7 +136,7 @@ def people(live_server, settings):
     UserSettings.of(demo).new_calendar_token()
     newcomer = make_user("newcomer", email="new@example.org", verified=True)
     triggers = Trigger.objects.filter(user=demo, retired__isnull=True).order_by("position")
-    triggers.last().retire()  # the checklist shows its Retired section
+    triggers.reverse()[0].retire()  # the checklist shows its Retired section
     # Links for the manager: the export page lists them, one opened; one is opened logged out.
     choices = exports.saved_choices(demo, list(Trigger.objects.filter(user=demo)))
     choices["start"] = add_months(choices["end"], -5)
@@ -152,7 +153,7 @@ def people(live_server, settings):
     }
 
 
-def pages(people, settings) -> list:
+def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
     """(name, who is logged in, how to get there) for every page and state worth checking.
     A visit that yields leaves the page to axe at its yield, and then tidies up."""
     demo, newcomer = people["demo"], people["newcomer"]
@@ -336,7 +337,9 @@ def test_every_page_has_no_accessibility_violation_in_light_and_dark_on_a_laptop
                         context.add_cookies([people["cookies"][user.username]])
                     logged_in = user
                 steps = visit(page)
-                shown = (next(steps, None) if inspect.isgenerator(steps) else None) or page
+                shown = page
+                if inspect.isgenerator(steps):  # it yields the page to check, or None for this one
+                    shown = cast(Page | None, next(steps, None)) or page
                 wait_for_charts(shown)
                 where = f"{name} [{scheme}, {width}px]"
                 found += [(where, v) for v in AXE.run(shown, options=AXE_OPTIONS).response["violations"]]
@@ -345,7 +348,7 @@ def test_every_page_has_no_accessibility_violation_in_light_and_dark_on_a_laptop
                     next(steps, None)
             context.close()
 
-    nodes = Counter()
+    nodes: Counter[tuple[str, str]] = Counter()
     for where, violation in found:
         nodes[violation["id"], where.split(" [")[0]] += len(violation["nodes"])
     summary = "\n".join(f"  {rule} on {name}: {n}" for (rule, name), n in sorted(nodes.items()))

@@ -13,19 +13,8 @@ from playwright.sync_api import Page, expect
 from assessments.models import CheckIn, Trigger, add_months, this_month
 
 from ..factories import make_checkin, make_trigger, make_user
-from . import test_checkin_browser
-from .test_checkin_browser import (
-    REFUSAL_LOGGED,
-    assert_clean,
-    level,
-    log_in,
-    month_path,
-    ratings,
-    summary,
-    trigger_group,
-)
-
-watched = test_checkin_browser.watched  # the page that records CSP violations and other origins
+from ..helpers import assert_no_trouble, log_in
+from .test_checkin_browser import REFUSAL_LOGGED, level, month_path, ratings, summary, trigger_group
 
 # Where the focus is, whether it can be seen, and whether the sticky bar covers any of it.
 # A radio's focus ring is drawn on its answer button (the <label> around it).
@@ -86,8 +75,7 @@ def choose(keys: Keyboard, value: int) -> None:
         keys.press("ArrowRight", value)
 
 
-def test_a_whole_check_in_with_the_keyboard_alone_keeps_the_focus_in_sight(watched, live_server):
-    page = watched
+def test_a_whole_check_in_with_the_keyboard_alone_keeps_the_focus_in_sight(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 720})
     user = make_user("kit")
     triggers = list(Trigger.objects.filter(user=user, retired__isnull=True).order_by("position"))
@@ -152,7 +140,7 @@ def test_a_whole_check_in_with_the_keyboard_alone_keeps_the_focus_in_sight(watch
     )
     assert ratings(user, this_month()) == {t.pk: value for t, value in zip(triggers, levels, strict=True)}
     assert checkin.ratings.get(trigger=triggers[2]).note == "Blame after the outage"
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
 # The checklist and the charts: focus in place, the result said -------------------------
@@ -168,9 +156,8 @@ def row(page: Page, trigger: Trigger):
 
 
 def test_editing_moving_retiring_and_deleting_a_trigger_keeps_the_focus_and_says_what_happened(
-    watched, live_server
+    page, live_server
 ):
-    page = watched
     user = make_user("lou")
     first, second, third = Trigger.objects.filter(user=user).order_by("position")[:3]
     spare = make_trigger(user, "Spare trigger")  # the last, never rated
@@ -232,13 +219,12 @@ def test_editing_moving_retiring_and_deleting_a_trigger_keeps_the_focus_and_says
     expect(page.locator(f"#{before}").get_by_role("link", name="Edit")).to_be_focused()
     assert not Trigger.objects.filter(pk=spare.pk).exists()
 
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
-def test_a_refused_edit_puts_the_focus_on_the_field_with_its_linked_message(watched, live_server):
-    page = watched
+def test_a_refused_edit_puts_the_focus_on_the_field_with_its_linked_message(page, live_server):
     user = make_user("max")
-    trigger = Trigger.objects.filter(user=user).first()
+    trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
     page.goto(f"/checklist/{trigger.pk}/edit/")
     title = row(page, trigger).get_by_label("Title")
@@ -251,7 +237,7 @@ def test_a_refused_edit_puts_the_focus_on_the_field_with_its_linked_message(watc
     expect(title).to_have_attribute("aria-invalid", "true")
     expect(title).to_have_accessible_description(re.compile("This field is required"))
     expect(announced(page)).to_have_text("")  # nothing claims it was saved
-    assert_clean(page, allowed_console=(REFUSAL_LOGGED,))
+    assert_no_trouble(page, allowed_console=(REFUSAL_LOGGED,))
 
 
 def test_switching_the_dashboard_range_keeps_the_focus_on_the_link_and_says_the_range(page, live_server):
@@ -312,8 +298,7 @@ def test_without_javascript_a_note_without_a_level_focuses_that_triggers_levels(
     expect(trigger_group(page, trigger).get_by_role("textbox", name="Note")).to_have_value("A rough week")
 
 
-def test_an_autosave_refusal_marks_the_field_invalid_with_its_message_until_it_is_fixed(watched, live_server):
-    page = watched
+def test_an_autosave_refusal_marks_the_field_invalid_with_its_message_until_it_is_fixed(page, live_server):
     user = make_user("eli")
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
@@ -329,4 +314,4 @@ def test_an_autosave_refusal_marks_the_field_invalid_with_its_message_until_it_i
     expect(hours).not_to_have_attribute("aria-invalid", "true")
     expect(hours).to_have_accessible_description("")
     assert CheckIn.objects.get(user=user).hours == 40
-    assert_clean(page, allowed_console=(REFUSAL_LOGGED,))
+    assert_no_trouble(page, allowed_console=(REFUSAL_LOGGED,))
