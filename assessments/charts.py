@@ -5,9 +5,10 @@ kinds of colour blindness; every chart also has a table beside it.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 from django.utils.html import escape
@@ -167,7 +168,7 @@ def _padded(series: list[Period]) -> list[date]:
 def heatmap(
     months: list[date],
     triggers: list,
-    cells: dict[tuple[int, date], tuple[int, str]],
+    cells: Mapping[tuple[Any, date], tuple[int, str]],  # keyed by (row's pk, period)
     labels: list[str] | None = None,
 ) -> dict:
     """Trigger × period levels; missing ratings are blank cells, not zeros. Each cell is

@@ -123,7 +123,7 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
     pairs = metrics.co_occurrence(user, since, turn_up_level, among=list(alone))
     cells = metrics.strongest(user, since, kind, list(ranked.top))
     heat = [t for t in triggers.values() if t.pk in ranked.top]  # in checklist order
-    names = {None: NOT_RATED, **dict(Level.choices)}
+    names: dict[int | None, str] = {None: NOT_RATED, **dict(Level.choices)}
 
     latest = checkins[-1]
     latest_up = latest.ratings.filter(level__gte=turn_up_level).order_by("-level")

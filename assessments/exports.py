@@ -88,12 +88,12 @@ class ExportForm(forms.Form):
             self.initial[name] = saved["visibility"][str(trigger.pk)]
 
     def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
+        super().clean()
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
         problem = start and end and period_problem(start, end)
         if problem:
             raise forms.ValidationError(problem)
-        return cleaned
+        return self.cleaned_data
 
     def choices(self) -> dict:
         """The cleaned choices, or the initial ones when nothing was sent."""

@@ -4,7 +4,7 @@ Every function here runs a fixed number of queries, however many years of check-
 there are. A month with no check-in is a gap (None), never a zero.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
@@ -142,7 +142,7 @@ class PeriodStart(Func):
         self.kind = kind
         super().__init__(expression)
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, *args, **extra):
         # Cast: PostgreSQL's date_trunc gives a timestamp even for a date.
         return compiler.compile(Cast(Trunc(self.source_expressions[0], self.kind), DateField()))
 
@@ -193,7 +193,8 @@ def periods(
 ) -> list[Period]:
     """Every period of `kind` from `since`'s to `until`'s, each with its check-ins' means,
     aggregated by the database: one query, one row per period."""
-    rows = (
+    # Read by name: the level and score columns are named as they are made, in loops.
+    rows: Iterable[Mapping[str, Any]] = (
         CheckIn.objects.filter(user=user, month__gte=period_start(since, kind), month__lte=until)
         .annotate(
             period=period_of("month", kind),
@@ -349,7 +350,7 @@ def strongest(user, since: date, kind: str, triggers) -> dict[tuple[int, date], 
     """{(trigger, period): (its strongest level, in how many check-ins it was rated, its
     note)} for `triggers` since `since`. The note (its start) only when a period is a month."""
     notes = {"note": Max(Left("note", 120))} if kind == "month" else {}
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         Rating.objects.filter(checkin__user=user, checkin__month__gte=since, trigger__in=triggers)
         .annotate(period=period_of("checkin__month", kind))
         .values("trigger_id", "period")

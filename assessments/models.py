@@ -97,7 +97,7 @@ def this_month() -> date:
     return month_start(timezone.localdate())
 
 
-class TriggerQuerySet(models.QuerySet):
+class TriggerQuerySet(models.QuerySet["Trigger"]):
     def with_rated(self):
         """Each trigger with `rated`: whether it has any rating (then it can't be deleted)."""
         return self.annotate(rated=models.Exists(Rating.objects.filter(trigger=models.OuterRef("pk"))))
@@ -376,7 +376,7 @@ class UserSettings(models.Model):
         return self.calendar_token
 
 
-class JobQuerySet(models.QuerySet):
+class JobQuerySet(models.QuerySet["Job"]):
     @transaction.atomic
     def add(self, *, user, **fields) -> "Job":
         lock_account(user.pk)

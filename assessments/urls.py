@@ -14,10 +14,10 @@ class MonthConverter:
 
     def to_python(self, value: str) -> date:
         year, month = map(int, value.split("-"))
-        month = date(year, month, 1)  # ValueError for month 13 makes the URL a 404
-        if month < FIRST_MONTH:
-            raise ValueError(month)
-        return month
+        first = date(year, month, 1)  # ValueError for month 13 makes the URL a 404
+        if first < FIRST_MONTH:
+            raise ValueError(first)
+        return first
 
     def to_url(self, value: date) -> str:
         return f"{value:%Y-%m}"

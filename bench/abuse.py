@@ -43,6 +43,13 @@ def setup(database_url: str | None) -> None:
     }
 
 
+def max_length(model, name: str) -> int:
+    """The longest a text field of `model` may be (every field asked about has a limit)."""
+    length = getattr(model._meta.get_field(name), "max_length", None)
+    assert isinstance(length, int), name
+    return length
+
+
 def text(length: int) -> str:
     """Words, with a little Markdown and HTML in them, `length` characters long."""
     words = "The reorg was *announced* again; <b>nobody</b> asked the team & [why] it changed. "
@@ -58,7 +65,7 @@ def build_ceiling_account():
 
     get_user_model().objects.filter(username="ceiling").delete()
     user = create_account(username="ceiling", password="bench-password", default_checklist=False)
-    longest = {name: Trigger._meta.get_field(name).max_length for name in ("title", "description", "theme")}
+    longest = {name: max_length(Trigger, name) for name in ("title", "description", "theme")}
     Trigger.objects.bulk_create(
         Trigger(
             user=user,
@@ -78,11 +85,9 @@ def build_ceiling_account():
         month = models.next_month(month)
     # Every field at its longest, as far as the account's text ceiling goes: spent on the
     # months one export can cover, where it costs the most.
-    longest_notes = CheckIn._meta.get_field("notes").max_length
+    longest_notes = max_length(CheckIn, "notes")
     per_month = models.MAX_TEXT // exports.MAX_MONTHS
-    note = text(
-        min(Rating._meta.get_field("note").max_length, (per_month - 2 * longest_notes) // models.MAX_RATINGS)
-    )
+    note = text(min(max_length(Rating, "note"), (per_month - 2 * longest_notes) // models.MAX_RATINGS))
     worded = set(months[-exports.MAX_MONTHS :])
     checkins = CheckIn.objects.bulk_create(
         CheckIn(
@@ -110,7 +115,7 @@ def build_ceiling_account():
             for k in range(models.MAX_RATINGS)
         )
     assert models.text_used(user.pk) <= models.MAX_TEXT
-    longest_job = Job._meta.get_field("employer").max_length
+    longest_job = max_length(Job, "employer")
     Job.objects.bulk_create(
         Job(
             user=user,
@@ -142,7 +147,7 @@ def pages(user) -> list[tuple[str, str, str, dict]]:
     active = Trigger.objects.filter(user=user, retired__isnull=True).order_by("position")
     # An answer this month's check-in can take: one it already has, else any active trigger.
     rated = Rating.objects.filter(checkin__user=user, checkin__month=this_month()).first()
-    answer = rated.trigger_id if rated else active.first().pk
+    answer = rated.trigger_id if rated else active[0].pk
     checkin = reverse("checkin", args=[this_month()])
     return [
         ("dashboard, last 12 months", "get", "/?range=12m", {}),
@@ -152,7 +157,7 @@ def pages(user) -> list[tuple[str, str, str, dict]]:
         ("autosave an answer", "post", checkin, {f"level_{answer}": "2", f"note_{answer}": ""}),
         ("history", "get", reverse("history"), {}),
         ("checklist", "get", reverse("checklist"), {}),
-        ("move a trigger up", "post", reverse("trigger_action", args=[active.last().pk, "up"]), {}),
+        ("move a trigger up", "post", reverse("trigger_action", args=[active.reverse()[0].pk, "up"]), {}),
         ("export page, default choices", "get", reverse("export"), {}),
         ("export preview, 12 months, all shared", "get", reverse("export"), everything),
         ("export Markdown, same", "post", reverse("export_download", args=["markdown"]), everything),
@@ -184,7 +189,7 @@ def measure(requests: list[tuple], runs: int) -> list[tuple[float, int, int]]:
     size in bytes and its status. The time is this process's CPU time (the database is
     SQLite in the same process), which other work on a shared machine disturbs less than
     the clock; the requests take turns, so what disturbs it weighs on each alike."""
-    times = [[] for _ in requests]
+    times: list[list[float]] = [[] for _ in requests]
     sizes = [(0, 0)] * len(requests)
     for run in range(runs + 1):  # the first warms caches and the template loader
         for n, (client, method, url, data) in enumerate(requests):

@@ -36,11 +36,10 @@ from assessments.models import (
 )
 
 from .factories import make_checkin, make_user
-from .helpers import in_parallel
+from .helpers import HTMX, client_for, in_parallel
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 ACTIVE_FULL = (
     f"Your checklist has {MAX_ACTIVE_TRIGGERS} active triggers, the most it holds. Retire one first."
 )
@@ -170,7 +169,7 @@ def full_checkin(owner):
     """This month's check-in rating MAX_RATINGS triggers, retired since, and an active one unrated."""
     retired = [t for t in fill(owner, active=0, retired=MAX_RATINGS) if t.retired]
     checkin = make_checkin(owner, this_month(), dict.fromkeys(retired, 1))
-    return checkin, Trigger.objects.filter(user=owner, retired__isnull=True).first()
+    return checkin, Trigger.objects.filter(user=owner, retired__isnull=True)[0]
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
@@ -201,7 +200,7 @@ def test_a_full_check_in_still_takes_changes_to_its_ratings(owner_client, owner,
 
 
 def test_notes_beyond_the_accounts_text_ceiling_are_refused_and_nothing_changes(owner_client, owner):
-    trigger = Trigger.objects.filter(user=owner).first()
+    trigger = Trigger.objects.filter(user=owner)[0]
     CheckIn.objects.bulk_create(
         CheckIn(user=owner, month=add_months(FIRST_MONTH, n), notes="x" * 10_000)
         for n in range(MAX_TEXT // 10_000)
@@ -226,7 +225,7 @@ def test_notes_beyond_the_accounts_text_ceiling_are_refused_and_nothing_changes(
 
 
 def test_the_text_ceiling_counts_private_notes_talking_points_and_rating_notes(owner):
-    trigger = Trigger.objects.filter(user=owner).first()
+    trigger = Trigger.objects.filter(user=owner)[0]
     checkin = make_checkin(owner, this_month(), {trigger: 2}, notes="abc", talking_points="de")
     checkin.ratings.update(note="fghi")
     make_checkin(make_user("someone"), this_month(), notes="not theirs")
@@ -236,17 +235,11 @@ def test_the_text_ceiling_counts_private_notes_talking_points_and_rating_notes(o
 # At once ---------------------------------------------------------------------------
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db(transaction=True)
 def test_triggers_added_at_once_never_pass_the_active_ceiling():
     owner = make_user("owner")
     fill(owner, active=MAX_ACTIVE_TRIGGERS - 2)
-    clients = [logged_in(owner) for _ in range(6)]
+    clients = [client_for(owner) for _ in range(6)]
     codes = in_parallel(6, lambda n: clients[n].post(reverse("trigger_add"), {"title": f"At once {n}"}))
     assert sorted(codes) == [302, 302, 400, 400, 400, 400]
     assert counts(owner)[1] == MAX_ACTIVE_TRIGGERS
@@ -256,7 +249,7 @@ def test_triggers_added_at_once_never_pass_the_active_ceiling():
 def test_retired_triggers_restored_at_once_never_pass_the_active_ceiling():
     owner = make_user("owner")
     retired = [t for t in fill(owner, active=MAX_ACTIVE_TRIGGERS - 1, retired=5) if t.retired]
-    clients = [logged_in(owner) for _ in retired]
+    clients = [client_for(owner) for _ in retired]
     codes = in_parallel(
         len(retired), lambda n: clients[n].post(reverse("trigger_action", args=[retired[n].pk, "restore"]))
     )
@@ -268,7 +261,7 @@ def test_retired_triggers_restored_at_once_never_pass_the_active_ceiling():
 def test_jobs_added_at_once_never_pass_the_ceiling():
     owner = make_user("owner")
     jobs(owner, MAX_JOBS - 1)
-    clients = [logged_in(owner) for _ in range(5)]
+    clients = [client_for(owner) for _ in range(5)]
     data = {"employer": "At once", "role": "", "start": "2024-01-01", "end": ""}
     codes = in_parallel(5, lambda n: clients[n].post(reverse("job_add"), data))
     assert sorted(codes) == [302, 400, 400, 400, 400]
@@ -281,7 +274,7 @@ def test_ratings_saved_at_once_never_pass_a_check_ins_ceiling():
     triggers = fill(owner, active=MAX_RATINGS + 3)
     make_checkin(owner, this_month(), dict.fromkeys(triggers[: MAX_RATINGS - 1], 1))
     late = triggers[MAX_RATINGS - 1 :]
-    clients = [logged_in(owner) for _ in late]
+    clients = [client_for(owner) for _ in late]
     url = reverse("checkin", args=[this_month()])
     codes = in_parallel(
         len(late),
@@ -340,7 +333,9 @@ def raw_request(live_server, client: Client, headers: str, body: bytes) -> str:
         while b"\r\n\r\n" not in answer:
             answer += sock.recv(65536)
         head, body = answer.split(b"\r\n\r\n", 1)
-        length = int(re.search(rb"Content-Length: (\d+)", head, re.I).group(1))
+        found = re.search(rb"Content-Length: (\d+)", head, re.I)
+        assert found, head
+        length = int(found.group(1))
         while len(body) < length:  # not until the connection closes: the server may wait for the rest
             body += sock.recv(65536)
     return (head + b"\r\n\r\n" + body).decode("utf-8", "replace")
@@ -352,7 +347,7 @@ def test_a_restore_declaring_more_than_the_limit_is_refused_before_its_body_is_r
     before = counts(owner)
     # Ten megabytes are announced, a few bytes sent: the answer can't have waited for the rest.
     answer = raw_request(
-        live_server, logged_in(owner), f"Content-Length: {backup.MAX_BODY + 1}\r\n", b"--b\r\n"
+        live_server, client_for(owner), f"Content-Length: {backup.MAX_BODY + 1}\r\n", b"--b\r\n"
     )
     assert answer.startswith("HTTP/1.1 413")
     assert "Nothing was restored. The file is larger than 10 MB, the most a restore takes." in answer
@@ -366,7 +361,7 @@ def test_a_restore_without_content_length_is_refused_without_reading_it(live_ser
     chunk = b"--b\r\n" + b"x" * 60_000
     answer = raw_request(
         live_server,
-        logged_in(owner),
+        client_for(owner),
         "Transfer-Encoding: chunked\r\n",
         f"{len(chunk):x}\r\n".encode() + chunk,
     )
@@ -403,7 +398,7 @@ def upload(raw: bytes):
 def test_a_month_before_1970_has_no_check_in_page_and_takes_no_autosave(owner_client, owner, month):
     url = f"/check-in/{month}/"
     assert owner_client.get(url).status_code == 404
-    trigger = Trigger.objects.filter(user=owner).first()
+    trigger = Trigger.objects.filter(user=owner)[0]
     response = owner_client.post(url, {f"level_{trigger.pk}": "2", f"note_{trigger.pk}": ""}, **HTMX)
     assert response.status_code == 404
     assert not CheckIn.objects.filter(user=owner).exists()
@@ -555,7 +550,7 @@ def test_the_check_in_page_runs_as_many_queries_at_the_ceiling_as_with_one_trigg
     mine = Trigger.objects.filter(user=other).first()
     make_checkin(other, previous_month(this_month()), {mine: 2})
     make_checkin(other, this_month(), {mine: 3})
-    small = queries(logged_in(other), other)
+    small = queries(client_for(other), other)
     retired = [t for t in fill(owner, active=MAX_ACTIVE_TRIGGERS, retired=MAX_RATINGS) if t.retired]
     active = list(Trigger.objects.filter(user=owner, retired__isnull=True))
     make_checkin(owner, previous_month(this_month()), dict.fromkeys(active, 2))
@@ -569,7 +564,7 @@ def test_the_checklist_runs_as_many_queries_at_the_ceiling_as_with_a_few_trigger
             assert client.get(reverse("checklist")).status_code == 200
         return len(done)
 
-    small = queries(logged_in(other))
+    small = queries(client_for(other))
     triggers = fill(owner, active=MAX_ACTIVE_TRIGGERS, retired=MAX_TRIGGERS - MAX_ACTIVE_TRIGGERS)
     make_checkin(owner, this_month(), dict.fromkeys(triggers[:MAX_RATINGS], 1))
     assert queries(owner_client) == small

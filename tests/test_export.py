@@ -26,7 +26,7 @@ from assessments.defaults import add_default_checklist
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, this_month
 
 from .factories import make_checkin, make_trigger, make_user
-from .helpers import HTMX, ago, search, visible_text
+from .helpers import HTMX, ago, visible_text
 
 pytestmark = pytest.mark.django_db
 
