@@ -322,7 +322,8 @@ def handout_heatmap(export) -> HeatTable | None:
     counts and scores: the same facts as its months, laid out to be read at a glance. An
     export covers at most twelve months, so one table fits a page's width."""
     months = list(reversed(export.months))  # oldest first, as a timeline reads
-    levels, counts = defaultdict(dict), defaultdict(dict)
+    levels: defaultdict[str, dict[int, Level]] = defaultdict(dict)  # label → month index → level
+    counts: defaultdict[str, dict[int, int]] = defaultdict(dict)  # theme's label → month index → count
     for index, month in enumerate(months):
         for line in month.lines:
             levels[line.label][index] = Level(line.level)

@@ -16,8 +16,10 @@ import re
 from collections import Counter
 from datetime import date, datetime
 from html import unescape
+from typing import Any
 
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -178,10 +180,10 @@ LETTERS = {"–": Level.NOT_PRESENT, "F": Level.FAINT, "C": Level.CLEAR, "S": Le
 
 def handout_facts(html: str) -> set:
     """Facts of the handout (the preview, the printable page, a shared link's page)."""
-    part = re.search(r'<div class="handout">(.*?)\n</div>', html, re.S).group(1)
+    part = search(r'<div class="handout">(.*?)\n</div>', html, re.S).group(1)
     facts = set()
     if together := re.search(r'<p class="together">(.*?)</p>', part, re.S):
-        changes = re.search(r'<ul class="changes">(.*?)</ul>', part, re.S).group(1)
+        changes = search(r'<ul class="changes">(.*?)</ul>', part, re.S).group(1)
         facts |= summary_facts(
             strip_tags(together.group(1)),
             [strip_tags(li) for li in re.findall(r"<li>(.*?)</li>", changes, re.S)],
@@ -194,7 +196,7 @@ def handout_facts(html: str) -> set:
             for th in re.findall(r'<th scope="col" class="month">(.*?)</th>', table, re.S)
         ]
         bodies = dict(re.findall(r'<tbody class="([\w-]+)">(.*?)</tbody>', table, re.S))
-        scores = {}
+        scores: dict[Any, Any] = {}
         for kind, body in bodies.items():
             for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body, re.S):
                 cells = re.findall(r"<td([^>]*)>(.*?)</td>", cells, re.S)
@@ -225,8 +227,8 @@ def level_fact(month: str, title: str, attributes: str, cell: str) -> set:
     if cell == '<span class="visually-hidden">Not rated</span>':
         assert attributes == ' class="lv"', attributes
         return set()
-    letter, name = re.fullmatch(
-        r'<span aria-hidden="true">(.*?)</span><span class="visually-hidden">(.*?)</span>', cell
+    letter, name = search(
+        r'^<span aria-hidden="true">(.*?)</span><span class="visually-hidden">(.*?)</span>$', cell
     ).groups()
     level = LETTERS[letter]
     assert name == level.label and attributes == f' class="lv lv-{level.value}"', (attributes, cell)
@@ -341,12 +343,6 @@ def change_everything(user) -> None:
         CheckIn.objects.get_or_create(user=user, month=add_months(this_month(), -ago))
 
 
-@settings(
-    max_examples=50,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 @given(scenario=scenarios())
 def test_every_format_shares_exactly_the_facts_of_the_preview(db, scenario):
     with transaction.atomic():
@@ -373,10 +369,9 @@ def test_every_format_shares_exactly_the_facts_of_the_preview(db, scenario):
             assert not SharedLink.objects.filter(user=user).exists()
         else:
             assert page.status_code == 200
+            assert address, "made, since the choices were taken"
             source = unescape(
-                re.search(r'<textarea id="markdown-source"[^>]*>(.*?)</textarea>', preview_html, re.S).group(
-                    1
-                )
+                search(r'<textarea id="markdown-source"[^>]*>(.*?)</textarea>', preview_html, re.S).group(1)
             )
             markdown = downloads["markdown"].content.decode()
             printable = downloads["print"].content.decode()

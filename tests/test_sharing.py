@@ -21,6 +21,7 @@ from assessments import backup, exports, sharing
 from assessments.models import CheckIn, LinkOpening, Rating, SharedLink, Trigger
 
 from .factories import make_trigger, make_user
+from .helpers import search
 from .test_export import (
     SECRET_NOTES,
     SHOWN_NOTE,
@@ -154,7 +155,7 @@ def test_no_more_than_20_live_links_and_the_message_says_what_to_do(owner_client
     assert response.status_code == 400
     assert "You have 20 live links, the most at once. Revoke one you no longer need" in response.text
     assert SharedLink.objects.count() == 20
-    owner_client.post(reverse("link_revoke", args=[SharedLink.objects.first().pk]))
+    owner_client.post(reverse("link_revoke", args=[SharedLink.objects.all()[0].pk]))
     make_link(owner_client, everything_on(history))
     assert SharedLink.objects.count() == 20
 
@@ -282,7 +283,7 @@ def test_the_export_page_lists_live_links_with_period_created_expires_opens_and_
 ):
     make_link(owner_client, form_data(history.user, ago(1), ago(1)))
     page = unescape(owner_client.get(reverse("export")).text)
-    section = re.search(r'<section id="links".*?</section>', page, re.S).group(0)
+    section = search(r'<section id="links".*?</section>', page, re.S).group(0)
     assert section.count('<button type="submit" class="small danger"') == 2
     assert section.count(">Revoke</button>") == 2
     assert f"{ago(2):%b %Y} – {ago(0):%b %Y}" in section
@@ -342,7 +343,7 @@ def test_making_and_revoking_a_link_need_the_csrf_token(owner, history, address)
     assert SharedLink.objects.count() == 1
     # With the page's token, both work.
     page = client.get(reverse("export"))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    token = search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     data = everything_on(history) | {"days": "7", "csrfmiddlewaretoken": token}
     assert client.post(reverse("link_create"), data).status_code == 302
     assert (

@@ -206,8 +206,10 @@ def test_the_export_page_fits_a_phone_with_each_triggers_choices_under_it(export
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     group = trigger_row(page, SHOWN[0])
     title = group.locator(".title").bounding_box()
+    assert title
     for choice in ("Show", "Theme only", "Hide"):
         box = group.get_by_label(choice, exact=True).bounding_box()
+        assert box
         assert box["y"] > title["y"] + title["height"] - 1  # under the title, not beside it
         assert box["x"] + box["width"] <= width
     # The month fields look like the app's other fields.

@@ -53,7 +53,7 @@ def person(db):
             notes="Private: updating my CV.",
         )
         if months in (0, 2, 4):
-            rating = checkin.ratings.filter(level=Level.STRONG, trigger__private=False).first()
+            rating = checkin.ratings.filter(level=Level.STRONG, trigger__private=False)[0]
             rating.note = NOTES[months // 2]
             rating.save()
     return user
