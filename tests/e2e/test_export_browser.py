@@ -255,6 +255,8 @@ def test_a_link_for_the_manager_opens_logged_out_until_it_is_revoked(export_page
     response = shared.goto(address)
     assert response.status == 200
     assert response.headers["referrer-policy"] == "no-referrer"
+    # The text as laid out: once the stylesheet has put each year under its month.
+    expect(shared.locator(".handout .year").first).to_have_css("display", "block")
     assert facts(shared.locator("article")) == preview
     expect(shared.locator("article")).not_to_contain_text(TO_HIDE)
     expect(shared.locator("article")).not_to_contain_text(PRIVATE)
