@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.forms import BoundField
 from django.urls import reverse
 
-from . import mail, throttle
+from . import mail, search, throttle
 from .defaults import THEMES
 from .models import ANSWER_FIELDS, SCORE_FIELDS, CheckIn, Job, Level, Rating, Score, Trigger, UserSettings
 
@@ -123,6 +123,26 @@ class CheckInForm(forms.Form):
             if f"level_{trigger.pk}" not in self.fields:  # a refused form that sent only some
                 self._add_fields(trigger)
         return [(t, self[f"level_{t.pk}"], self[f"note_{t.pk}"]) for t in self.triggers]
+
+
+class SearchForm(forms.Form):
+    """What to find in the notes: empty asks for nothing yet, only spaces is refused."""
+
+    q = forms.CharField(
+        label="Search notes",
+        required=False,
+        max_length=search.MAX_QUERY,
+        widget=forms.SearchInput,
+        error_messages={
+            "max_length": "Search for at most %(limit_value)d characters (this is %(show_value)d).",
+        },
+    )
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        if not query and self.data.get("q"):
+            raise forms.ValidationError("Type a word or phrase to search for, not only spaces.")
+        return query
 
 
 class TriggerForm(forms.ModelForm):

@@ -48,6 +48,7 @@ urlpatterns = [
     path("check-in/", views.checkin_current, name="checkin_current"),
     path("check-in/<month:month>/", views.checkin, name="checkin"),
     path("history/", views.history, name="history"),
+    path("search/", views.search_notes, name="search"),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/add/", views.trigger_add, name="trigger_add"),
     path("checklist/<int:pk>/edit/", views.trigger_edit, name="trigger_edit"),

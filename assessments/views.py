@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, exports, mail, reminders, sharing, throttle
+from . import backup, exports, mail, reminders, search, sharing, throttle
 from .dashboard import build as build_dashboard
 from .defaults import THEMES
 from .forms import (
@@ -28,6 +28,7 @@ from .forms import (
     LogInForm,
     PasswordChangeForm,
     RemindersForm,
+    SearchForm,
     SignUpForm,
     ThresholdsForm,
     TriggerForm,
@@ -249,7 +250,17 @@ def history(request: HtmxHttpRequest) -> HttpResponse:
         CheckIn.objects.filter(user=request.user), UserSettings.of(request.user).turn_up_level
     )
     page = Paginator(checkins, HISTORY_PAGE).get_page(request.GET.get("page"))
-    return render(request, "history.html", {"checkins": page, "page": page})
+    return render(request, "history.html", {"checkins": page, "page": page, "search": SearchForm()})
+
+
+@require_GET
+def search_notes(request: HtmxHttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = search.build(request.user, form.cleaned_data["q"])
+    context = {"search": form, "results": results}
+    return render(request, "search.html", context, status=400 if form.errors else 200)
 
 
 # Checklist ------------------------------------------------------------------
