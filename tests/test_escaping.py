@@ -9,7 +9,16 @@ from assessments.models import Job, previous_month, this_month
 from .factories import make_checkin, make_trigger
 
 HOSTILE = "<script>alert(1)</script>"
-PAGES = ["/", "/?range=all", "/check-in/", "/history/", "/checklist/", "/export/", "/settings/"]
+PAGES = [
+    "/",
+    "/?range=all",
+    "/check-in/",
+    "/history/",
+    "/search/?q=alert",
+    "/checklist/",
+    "/export/",
+    "/settings/",
+]
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 @pytest.mark.parametrize(
-    "url", ["/accounts/login/", "/", "/check-in/", "/checklist/", "/history/", "/settings/"]
+    "url", ["/accounts/login/", "/", "/check-in/", "/checklist/", "/history/", "/search/?q=x", "/settings/"]
 )
 def test_every_page_sends_a_strict_content_security_policy(owner_client, url):
     response = owner_client.get(url, follow=True)
