@@ -156,6 +156,8 @@ def pages(user) -> list[tuple[str, str, str, dict]]:
         ("check-in", "get", checkin, {}),
         ("autosave an answer", "post", checkin, {f"level_{answer}": "2", f"note_{answer}": ""}),
         ("history", "get", reverse("history"), {}),
+        # A word in every note of the ceiling account's, and in some of the demo's.
+        ("search notes for a common word", "get", reverse("search"), {"q": "again"}),
         ("checklist", "get", reverse("checklist"), {}),
         ("move a trigger up", "post", reverse("trigger_action", args=[active.reverse()[0].pk, "up"]), {}),
         ("export page, default choices", "get", reverse("export"), {}),

@@ -30,7 +30,7 @@ def hits(html: str) -> list[tuple[str, str, str]]:
     for section in re.findall(r'<section class="found".*?</section>', html, re.S):
         month = visible_text(search(r"<h2.*?</h2>", section, re.S).group())
         for item in re.findall(r"<li>(.*?)</li>", section, re.S):
-            kind = visible_text(search(r'<a [^>]*class="kind">(.*?)<span', item, re.S).group(1))
+            kind = visible_text(search(r'<a [^>]*class="kind">(.*?)</a>', item, re.S).group(1))
             snippet = search(r'<p class="snippet">(.*?)</p>', item, re.S).group(1)
             found.append((month, kind, snippet))
     return found

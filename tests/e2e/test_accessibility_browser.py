@@ -280,6 +280,9 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("check-in refused (no autosave)", demo, checkin_refused),
         ("check-in, future month", demo, goto(f"/check-in/{add_months(month, 1):%Y-%m}/")),
         ("history", demo, goto("/history/")),
+        ("search notes", demo, goto("/search/")),
+        ("search notes, found", demo, goto("/search/?q=again")),
+        ("search notes, refused", demo, goto("/search/?q=+")),
         ("checklist", demo, goto("/checklist/")),
         ("checklist, editing a trigger", demo, goto(f"/checklist/{people['trigger'].pk}/edit/")),
         ("checklist, add refused", demo, checklist_refused),
@@ -300,6 +303,7 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("dashboard, no check-ins yet", newcomer, goto("/")),
         ("check-in, first ever", newcomer, goto(f"/check-in/{month:%Y-%m}/")),
         ("history, empty", newcomer, goto("/history/")),
+        ("search notes, nothing found", newcomer, goto("/search/?q=again")),
         ("settings, address verified", newcomer, goto("/settings/")),
     ]
 
