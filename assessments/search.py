@@ -18,7 +18,8 @@ from .models import CheckIn, Rating
 
 MAX_QUERY = 100  # characters: a word or a phrase, never a note pasted in
 MAX_RESULTS = 100  # notes shown; the page says how many more were found
-CONTEXT = 80  # characters of the note shown on each side of the first match
+SNIPPET = 200  # characters of a note shown, about; a shorter note is shown whole
+CONTEXT = 80  # of them before the first match, unless the note ends sooner
 
 PRIVATE_NOTE = "Private note"
 TALKING_POINTS = "Talking points"
@@ -59,7 +60,9 @@ def pattern(query: str) -> re.Pattern[str]:
 
 def snippet(text: str, found: re.Pattern[str], first: re.Match[str]) -> list[tuple[str, bool]]:
     """The note around its first match, cut at whitespace, every match in it marked."""
-    start, end = max(0, first.start() - CONTEXT), min(len(text), first.end() + CONTEXT)
+    start = max(0, first.start() - CONTEXT)
+    end = min(len(text), max(first.end(), start + SNIPPET))
+    start = max(0, min(start, end - SNIPPET))  # near the note's end, more of what comes before
     if start > 0 and (space := re.search(r"\s", text[start : first.start()])):
         start += space.end()
     if end < len(text) and (space := re.search(r"\s\S*$", text[first.end() : end])):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import CheckIn, Level, Rating, add_months, this_month
-from assessments.search import MAX_QUERY, MAX_RESULTS
+from assessments.search import CONTEXT, MAX_QUERY, MAX_RESULTS, SNIPPET
 
 from .factories import make_checkin, make_trigger
 from .helpers import ago, search, visible_text
@@ -164,9 +164,24 @@ def test_a_long_note_is_cut_around_its_first_match_at_whole_words(owner_client, 
     [(_, _, snippet)] = hits(find(owner_client, "needle").text)
     assert snippet.startswith("… word") and snippet.endswith(" …")
     before, after = snippet.split("<mark>Needle</mark>")
-    assert 60 < len(before) < 90 and 60 < len(after) < 90
+    assert 70 < len(before) <= CONTEXT + 2 and 180 < len(before + "Needle" + after) <= SNIPPET + 4
     assert all(re.fullmatch(r"word\d+", w) for w in before.strip("… ").split() + after.strip("… ").split())
     assert "needle</mark>" not in snippet, "the last match is too far away to be in the snippet"
+
+
+def test_a_note_near_its_end_shows_more_of_what_comes_before(owner_client, owner):
+    words = " ".join(f"word{n}" for n in range(100))
+    make_checkin(owner, ago(1), notes=f"{words} needle. {words} needle end.")
+    [(_, _, snippet)] = hits(find(owner_client, "end").text)
+    assert snippet.startswith("… word") and snippet.endswith("<mark>end</mark>.")
+    assert 180 < len(snippet.replace("<mark>", "").replace("</mark>", "")) <= SNIPPET + 2
+
+
+def test_a_short_note_is_shown_whole(owner_client, owner):
+    note = "x" * 150 + " Überstunden " + "y" * 35
+    make_checkin(owner, ago(1), notes=note)
+    [(_, _, snippet)] = hits(find(owner_client, "überstunden").text)
+    assert snippet == "x" * 150 + " <mark>Überstunden</mark> " + "y" * 35
 
 
 def test_how_often_a_note_holds_the_word_is_shown(owner_client, owner):
