@@ -18,11 +18,14 @@ from .models import (
     ANSWER_FIELDS,
     FIRST_MONTH,
     MAX_ACTIVE_TRIGGERS,
+    MAX_CHANGES,
     MAX_JOBS,
     MAX_RATINGS,
     MAX_TEXT,
     MAX_TRIGGERS,
+    ChangeKind,
     CheckIn,
+    ChecklistChange,
     Job,
     Level,
     Rating,
@@ -104,6 +107,17 @@ def dump(user) -> dict:
                 "end": j.end and j.end.isoformat(),
             }
             for j in Job.objects.filter(user=user).order_by("start", "id")
+        ],
+        # Oldest first, as they happened. Backups written before changes were kept lack them.
+        "changes": [
+            {
+                "trigger": c.trigger_id,
+                "kind": c.kind,
+                "title": c.title,
+                "old_title": c.old_title,
+                "at": c.at.isoformat(),
+            }
+            for c in ChecklistChange.objects.filter(user=user).order_by("at", "id")
         ],
     }
 
@@ -204,8 +218,8 @@ def _date(value, where: str, parse=date.fromisoformat):
         raise RestoreError(f"{where}: “{value}” is not a valid date.") from None
 
 
-def _created(item: dict, where: str) -> datetime:
-    value = _date(_field(item, "created", str, where), where, datetime.fromisoformat)
+def _created(item: dict, where: str, name: str = "created") -> datetime:
+    value = _date(_field(item, name, str, where), where, datetime.fromisoformat)
     try:
         return value.astimezone(UTC) if timezone.is_aware(value) else value.replace(tzinfo=UTC)
     except OverflowError:
@@ -363,27 +377,54 @@ def read(user, data: dict):
         if job.end and job.end < job.start:
             raise RestoreError(f"{where}: it ends before it starts.")
         jobs.append(_checked(job, where, ["user"]))
-    return values, choices, triggers, checkins, jobs
+    return values, choices, triggers, checkins, jobs, _changes(user, data, triggers)
+
+
+def _changes(user, data: dict, triggers: dict) -> list[ChecklistChange]:
+    if "changes" not in data:  # a backup from before changes were kept
+        return []
+    changes = []
+    for n, item in enumerate(_list(data, "changes", MAX_CHANGES, f"an account keeps {MAX_CHANGES}"), 1):
+        where = f"Change {n}"
+        ref = _field(item, "trigger", int, where)
+        if ref not in triggers:
+            raise RestoreError(f"{where}: it refers to trigger {ref}, which isn’t in the backup.")
+        kind = _field(item, "kind", str, where)
+        if kind not in ChangeKind.values:
+            raise RestoreError(f"{where}: “{kind}” isn’t a kind of change careerapp knows.")
+        old_title = _field(item, "old_title", str, where)
+        if bool(old_title) != (kind == ChangeKind.REWORDED):
+            raise RestoreError(f"{where}: only a rewording has an old title, and it always has one.")
+        at = _created(item, where, "at")
+        if at > timezone.now():
+            raise RestoreError(f"{where}: {at.date().isoformat()} hasn’t come yet.")
+        title = _field(item, "title", str, where)
+        change = ChecklistChange(
+            user=user, trigger=triggers[ref], kind=kind, title=title, old_title=old_title, at=at
+        )
+        changes.append(_checked(change, where, ["user", "trigger"]))
+    return changes
 
 
 def restore(user, data: dict) -> None:
     """Replace everything of `user` with the backup's content, or change nothing."""
-    values, choices, triggers, checkins, jobs = read(user, data)
+    values, choices, triggers, checkins, jobs, changes = read(user, data)
     try:
-        _replace(user, values, choices, triggers, checkins, jobs)
+        _replace(user, values, choices, triggers, checkins, jobs, changes)
     except DatabaseError:  # a rule the checks above missed; the database still holds
         raise RestoreError("The backup breaks one of careerapp’s rules, so nothing was restored.") from None
 
 
 @transaction.atomic
-def _replace(user, settings: dict, choices, triggers, checkins, jobs) -> None:
+def _replace(user, settings: dict, choices, triggers, checkins, jobs, changes) -> None:
     CheckIn.objects.filter(user=user).delete()  # with their ratings
-    Trigger.objects.filter(user=user).delete()
+    Trigger.objects.filter(user=user).delete()  # with their changes
     Job.objects.filter(user=user).delete()
     Trigger.objects.bulk_create(triggers.values())
     CheckIn.objects.bulk_create(checkin for checkin, _ in checkins)
     Rating.objects.bulk_create(rating for _, ratings in checkins for rating in ratings)
     Job.objects.bulk_create(jobs)
+    ChecklistChange.objects.bulk_create(changes)
     # Export choices name triggers by id; the restored triggers have new ones.
     visibility = choices.get("visibility") if isinstance(choices.get("visibility"), dict) else {}
     new_ids = {str(ref): str(t.pk) for ref, t in triggers.items()}

@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -26,8 +27,22 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Left, Trunc
+from django.utils import timezone
+from django.utils.text import Truncator
 
-from .models import CheckIn, Level, Rating, UserSettings, add_months, previous_month
+from .models import (
+    ChangeKind,
+    CheckIn,
+    ChecklistChange,
+    Level,
+    Rating,
+    Trigger,
+    UserSettings,
+    add_months,
+    month_start,
+    next_month,
+    previous_month,
+)
 
 RECENT, BEFORE = 3, 12  # check-ins compared to find rising triggers
 RISE = 1.0  # how much higher the recent mean level must be
@@ -357,3 +372,62 @@ def strongest(user, since: date, kind: str, triggers) -> dict[tuple[int, date], 
         .annotate(level=Max("level"), rated=Count("pk"), **notes)
     )
     return {(r["trigger_id"], r["period"]): (r["level"], r["rated"], r.get("note", "")) for r in rows}
+
+
+# The checklist as a living document: when it changed, and since when each trigger is on it.
+
+CHANGES_NAMED = 3  # changes spelled out in one period's text; the rest are counted
+
+
+def _change_text(kind: str, title: str, old_title: str) -> str:
+    def short(text: str) -> str:
+        return Truncator(text).chars(40)
+
+    if kind == ChangeKind.REWORDED:
+        return f"reworded “{short(old_title)}” to “{short(title)}”"
+    return f"{ChangeKind(kind).label.lower()} “{short(title)}”"
+
+
+def checklist_changes(
+    user, since: date, until: date, kind: str = "month", *, triggers: Iterable[int] | None = None
+) -> dict[date, str]:
+    """{period: what changed} for the periods of `kind` (see MONTHS_IN) from `since`'s to
+    `until`'s in which the checklist changed, oldest first, for a chart's marks and its
+    text alternative: "2 changes: added “Pay freeze”; retired “Too many meetings”".
+    Only changes to `triggers` (ids), when given: an export passes the ones it shows, so
+    a hidden or private trigger's change never reaches it. One query; the account keeps at
+    most MAX_CHANGES changes."""
+    changes = ChecklistChange.objects.filter(
+        user=user, at__date__gte=period_start(since, kind), at__date__lt=next_month(until)
+    )
+    if triggers is not None:
+        changes = changes.filter(trigger__in=triggers)
+    found: dict[date, list[str]] = {}
+    for at, change_kind, title, old_title in changes.order_by("at", "id").values_list(
+        "at", "kind", "title", "old_title"
+    ):
+        period = period_start(month_start(timezone.localdate(at)), kind)
+        found.setdefault(period, []).append(_change_text(change_kind, title, old_title))
+    texts = {}
+    for period, said in found.items():
+        text = "; ".join(said[:CHANGES_NAMED])
+        if len(said) > CHANGES_NAMED:
+            text += f"; and {len(said) - CHANGES_NAMED} more"
+        texts[period] = f"{len(said)} changes: {text}" if len(said) > 1 else text[0].upper() + text[1:]
+    return texts
+
+
+def trigger_starts(user, *, triggers: Iterable[int] | None = None) -> dict[int, date]:
+    """{trigger: the first month it was on the checklist}: the month it was added, or the
+    first month it was rated if that is earlier (a check-in backfilled after it was added).
+    A heatmap leaves the months before blank rather than "not rated". One query."""
+    rows = Trigger.objects.filter(user=user)
+    if triggers is not None:
+        rows = rows.filter(pk__in=triggers)
+    starts = {}
+    for pk, created, first_rated in rows.annotate(first_rated=Min("ratings__checkin__month")).values_list(
+        "pk", "created", "first_rated"
+    ):
+        added = month_start(timezone.localdate(created))
+        starts[pk] = added if first_rated is None else min(added, first_rated)
+    return starts

@@ -37,6 +37,9 @@ MAX_ACTIVE_TRIGGERS = 50
 MAX_TRIGGERS = 200  # retired ones included
 MAX_RATINGS = MAX_ACTIVE_TRIGGERS  # in one check-in
 MAX_JOBS = 50
+# Changes to the checklist kept for its Changes list; beyond, the oldest make room. Years of
+# ordinary use stay far below; only a script could reach it, and a backup stays bounded.
+MAX_CHANGES = 1000
 # Characters in all of an account's check-ins: private notes, talking points and the notes
 # on ratings together (each field has its own maximum too). A full backup stays restorable.
 MAX_TEXT = 1_000_000
@@ -97,6 +100,17 @@ def this_month() -> date:
     return month_start(timezone.localdate())
 
 
+class ChangeKind(models.TextChoices):
+    """What a change did to a trigger on the checklist."""
+
+    ADDED = "added", "Added"
+    REWORDED = "reworded", "Reworded"
+    RETIRED = "retired", "Retired"
+    RESTORED = "restored", "Restored"
+    PRIVATE = "private", "Made private"
+    SHAREABLE = "shareable", "Made shareable"
+
+
 class TriggerQuerySet(models.QuerySet["Trigger"]):
     def with_rated(self):
         """Each trigger with `rated`: whether it has any rating (then it can't be deleted)."""
@@ -119,7 +133,9 @@ class TriggerQuerySet(models.QuerySet["Trigger"]):
 
     @transaction.atomic
     def add(self, *, user, **fields) -> "Trigger":
-        return self.create(user=user, position=self.make_room(user.pk, adding=True), **fields)
+        trigger = self.create(user=user, position=self.make_room(user.pk, adding=True), **fields)
+        ChecklistChange.record(trigger, ChangeKind.ADDED)
+        return trigger
 
 
 class Trigger(models.Model):
@@ -188,16 +204,30 @@ class Trigger(models.Model):
         Trigger.objects.filter(pk=neighbour.pk).update(position=me.position)
 
     @transaction.atomic
+    def reword(self, title: str, **fields) -> None:
+        """Save new words (title, description, theme); a new title is a change to the checklist."""
+        old = Trigger.objects.values_list("title", flat=True).get(pk=self.pk)
+        self.title = title
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["title", *fields])
+        if title != old:
+            ChecklistChange.record(self, ChangeKind.REWORDED, old_title=old)
+
+    @transaction.atomic
     def toggle_private(self) -> None:
         self.private = not self.private
         self.save(update_fields=["private"])
+        ChecklistChange.record(self, ChangeKind.PRIVATE if self.private else ChangeKind.SHAREABLE)
         if self.private:
             UserSettings.forget_export_choice(self)
 
+    @transaction.atomic
     def retire(self) -> None:
         if self.retired is None:
             self.retired = timezone.localdate()
             self.save(update_fields=["retired"])
+            ChecklistChange.record(self, ChangeKind.RETIRED)
 
     @transaction.atomic
     def restore(self) -> None:
@@ -206,6 +236,57 @@ class Trigger(models.Model):
             self.position = Trigger.objects.make_room(self.user_id, adding=False)
             self.retired = None
             self.save(update_fields=["retired", "position"])
+            ChecklistChange.record(self, ChangeKind.RESTORED)
+
+
+class ChecklistChange(models.Model):
+    """One change to a checklist, with its date: the list is a living document.
+
+    The trigger's wording is kept as it was then, so the list reads true after later
+    rewordings. Deleting a trigger (only ever while it has no ratings) takes its changes
+    along: it never was part of the history. Reordering is not a change.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_changes"
+    )
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=ChangeKind)
+    title = models.CharField(max_length=200)  # the trigger's title after the change
+    old_title = models.CharField(max_length=200, blank=True)  # before a rewording; "" otherwise
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="change_user_at")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ChangeKind.values), name="change_kind_known"),
+            models.CheckConstraint(condition=~Q(title=""), name="change_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(kind="reworded", old_title__gt="") | (~Q(kind="reworded") & Q(old_title="")),
+                name="change_old_title_only_when_reworded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.describe()
+
+    @classmethod
+    def record(cls, trigger: Trigger, kind: str, *, old_title: str = "") -> "ChecklistChange":
+        """Write the change in the caller's transaction; past MAX_CHANGES, the oldest go."""
+        change = cls.objects.create(
+            user_id=trigger.user_id, trigger=trigger, kind=kind, title=trigger.title, old_title=old_title
+        )
+        stale = list(cls.objects.filter(user=trigger.user_id).values_list("pk", flat=True)[MAX_CHANGES:])
+        if stale:
+            cls.objects.filter(pk__in=stale).delete()
+        return change
+
+    def describe(self) -> str:
+        """What changed, in a sentence: “Reworded “Old” to “New”” or “Retired “Title””."""
+        if self.kind == ChangeKind.REWORDED:
+            return f"Reworded “{self.old_title}” to “{self.title}”"
+        return f"{self.get_kind_display()} “{self.title}”"
 
 
 class CheckIn(models.Model):

@@ -51,6 +51,7 @@ urlpatterns = [
     path("search/", views.search_notes, name="search"),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/add/", views.trigger_add, name="trigger_add"),
+    path("checklist/changes/", views.checklist_changes, name="checklist_changes"),
     path("checklist/<int:pk>/edit/", views.trigger_edit, name="trigger_edit"),
     path("checklist/<int:pk>/<action:action>/", views.trigger_action, name="trigger_action"),
     path("export/", views.export, name="export"),

@@ -38,6 +38,7 @@ from .metrics import describe_turning_up, turning_up, with_counts
 from .models import (
     FIRST_MONTH,
     CheckIn,
+    ChecklistChange,
     Job,
     LimitReached,
     SharedLink,
@@ -265,6 +266,10 @@ def search_notes(request: HtmxHttpRequest) -> HttpResponse:
 
 # Checklist ------------------------------------------------------------------
 
+# The checklist page lists the newest changes; all of them are a page away, this many a page.
+CHANGES_SHOWN = 10
+CHANGES_PAGE = 100
+
 
 def _get_trigger(request: HtmxHttpRequest, pk: int) -> Trigger:
     return get_object_or_404(Trigger, pk=pk, user=request.user)
@@ -280,7 +285,11 @@ def _checklist(
 ) -> HttpResponse:
     triggers = list(Trigger.objects.filter(user=request.user).with_rated())
     active = [t for t in triggers if t.retired is None]
+    # One more than is shown says whether there are older ones, without counting them all.
+    changes = list(ChecklistChange.objects.filter(user=request.user)[: CHANGES_SHOWN + 1])
     context = {
+        "changes": changes[:CHANGES_SHOWN],
+        "more_changes": len(changes) > CHANGES_SHOWN,
         "themes": sorted({*THEMES, *(t.theme for t in triggers if t.theme)}),
         "active": active,
         "retired": [t for t in triggers if t.retired is not None],
@@ -303,6 +312,13 @@ def _checklist_done(request: HtmxHttpRequest, message: str = "") -> HttpResponse
 @require_GET
 def checklist(request: HtmxHttpRequest) -> HttpResponse:
     return _checklist(request)
+
+
+@require_GET
+def checklist_changes(request: HtmxHttpRequest) -> HttpResponse:
+    changes = ChecklistChange.objects.filter(user=request.user)
+    page = Paginator(changes, CHANGES_PAGE).get_page(request.GET.get("page"))
+    return render(request, "checklist_changes.html", {"changes": page, "page": page})
 
 
 @require_POST
@@ -328,7 +344,7 @@ def trigger_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = TriggerForm(request.POST, instance=trigger, auto_id="edit_%s")
     if not form.is_valid():
         return _checklist(request, editing=trigger.pk, edit_form=form, invalid=True)
-    form.save()
+    trigger.reword(**form.cleaned_data)
     return _checklist_done(request, "Saved.")
 
 

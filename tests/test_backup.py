@@ -64,6 +64,8 @@ def content(data: dict) -> dict:
         for rating in checkin["ratings"]:
             rating["trigger"] = order[rating["trigger"]]
         checkin["ratings"].sort(key=lambda rating: rating["trigger"])
+    for change in data.get("changes", []):
+        change["trigger"] = order[change["trigger"]]
     choices = data["settings"]["export_choices"]
     if "visibility" in choices:
         choices["visibility"] = {str(order[int(k)]): v for k, v in choices["visibility"].items()}

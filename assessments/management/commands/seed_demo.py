@@ -1,16 +1,30 @@
 """A demo account with three years of monthly check-ins that tell a story.
 
 A few triggers are always faintly there; then, in the last year of the first job,
-several rise together; after a job change things are calmer.
+several rise together; after a job change things are calmer. The checklist changes along
+the way: a trigger reworded, one added in the bad year, one kept private for a while, one
+retired after the job change.
 """
 
 import random
+from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.models import CheckIn, Job, Level, Rating, add_months, this_month
+from assessments.models import (
+    ChangeKind,
+    CheckIn,
+    ChecklistChange,
+    Job,
+    Level,
+    Rating,
+    Trigger,
+    add_months,
+    this_month,
+)
 from assessments.services import create_account
 
 USERNAME = "demo"
@@ -39,6 +53,14 @@ NOTES = {
 }
 
 
+# The checklist's own story, by month (counted from the first check-in): the month a
+# trigger was added to it (the new one rises with the others) and the changes after.
+ADDED = 14
+ADDED_TITLE = "Constant reorganisations that undo the last one before it has settled"
+RETIRED = 26  # the adtech worry, after moving to a job without any
+OLD_WORDING = "My work only serves sales"
+
+
 class Command(BaseCommand):
     help = f"Create (or recreate) the demo account '{USERNAME}' with three years of check-ins."
 
@@ -55,6 +77,27 @@ class Command(BaseCommand):
         )
         Job.objects.filter(user=user).update(end=add_months(change, -1).replace(day=28))
         Job.objects.create(user=user, employer="Duo", role="Senior engineer", start=change)
+
+        def day(index: int) -> datetime:
+            return timezone.make_aware(datetime.combine(add_months(first, index).replace(day=12), time(9)))
+
+        Trigger.objects.filter(user=user).update(created=day(0))
+        reorgs = Trigger.objects.create(
+            user=user, title=ADDED_TITLE, theme="Leadership", position=len(triggers), created=day(ADDED)
+        )
+        Trigger.objects.filter(pk=triggers[2].pk).update(retired=day(RETIRED).date())
+        ChecklistChange.objects.bulk_create(
+            ChecklistChange(
+                user=user, trigger=trigger, kind=kind, title=trigger.title, old_title=old, at=day(index)
+            )
+            for index, trigger, kind, old in [
+                (4, triggers[7], ChangeKind.REWORDED, OLD_WORDING),
+                (ADDED, reorgs, ChangeKind.ADDED, ""),
+                (19, triggers[9], ChangeKind.PRIVATE, ""),
+                (RETIRED, triggers[2], ChangeKind.RETIRED, ""),
+                (31, triggers[9], ChangeKind.SHAREABLE, ""),
+            ]
+        )
 
         for index in range(36):
             month = add_months(first, index)
@@ -83,7 +126,15 @@ class Command(BaseCommand):
                     min(Level.STRONG, level if strain >= 0 else base - (rng.random() < 0.5)),
                 )
                 note = NOTES.get(position, "") if level == Level.STRONG else ""
-                ratings.append(Rating(checkin=checkin, trigger=triggers[position], level=level, note=note))
+                if position != 2 or index < RETIRED:
+                    ratings.append(
+                        Rating(checkin=checkin, trigger=triggers[position], level=level, note=note)
+                    )
+            if index >= ADDED:
+                level = round(3 * strain + rng.uniform(-0.4, 0.4)) if strain >= 0 else int(rng.random() < 0.3)
+                ratings.append(
+                    Rating(checkin=checkin, trigger=reorgs, level=max(0, min(Level.STRONG, level)))
+                )
             Rating.objects.bulk_create(ratings)
         CheckIn.objects.filter(user=user).update(backfilled=False)
         self.stdout.write(f"Demo account ready: log in as '{USERNAME}' with password '{PASSWORD}'.")
