@@ -7,9 +7,9 @@ at every ceiling in assessments/models.py: the most triggers, active and retired
 as long as it may be; a check-in every month from January 1970 to now, each rating the most
 triggers a check-in holds, all Strong; private notes, talking points and notes on ratings as
 long as they may be until the account's text ceiling, spent on the last 12 months, where an
-export reads them all; the most jobs. Then times each page in this process with Django's
-test client and prints the medians, the sizes and the ratios. The target: no page over 5x
-the typical account's time, none over 2 MB.
+export reads them all; the most jobs; the most changes to the checklist kept. Then times
+each page in this process with Django's test client and prints the medians, the sizes and
+the ratios. The target: no page over 5x the typical account's time, none over 2 MB.
 """
 
 import argparse
@@ -115,6 +115,16 @@ def build_ceiling_account():
             for k in range(models.MAX_RATINGS)
         )
     assert models.text_used(user.pk) <= models.MAX_TEXT
+    models.ChecklistChange.objects.bulk_create(
+        models.ChecklistChange(
+            user=user,
+            trigger=triggers[n % count],
+            kind=models.ChangeKind.REWORDED,
+            title=text(longest["title"]),
+            old_title=text(longest["title"]),
+        )
+        for n in range(models.MAX_CHANGES)
+    )
     longest_job = max_length(Job, "employer")
     Job.objects.bulk_create(
         Job(

@@ -24,11 +24,13 @@ from assessments import backup
 from assessments.models import (
     FIRST_MONTH,
     MAX_ACTIVE_TRIGGERS,
+    MAX_CHANGES,
     MAX_JOBS,
     MAX_RATINGS,
     MAX_TEXT,
     MAX_TRIGGERS,
     CheckIn,
+    ChecklistChange,
     Job,
     Rating,
     Trigger,
@@ -91,6 +93,7 @@ def counts(user) -> dict:
         "ratings": Rating.objects.filter(checkin__user=user).count(),
         "jobs": Job.objects.filter(user=user).count(),
         "settings": UserSettings.objects.filter(user=user).count(),
+        "changes": ChecklistChange.objects.filter(user=user).count(),
     }
 
 
@@ -102,9 +105,13 @@ RATING_NOTE = "Three reorgs in a year 🙃"
 
 def fill(user, tag: str = "") -> dict:
     """An account using every part of the backup: retired, private and reordered triggers,
-    check-ins with notes and gaps, ratings with notes, jobs, settings and export choices."""
-    meetings = make_trigger(user, f"Too many meetings{tag}", theme="Team", description="Every afternoon")
+    check-ins with notes and gaps, ratings with notes, jobs, settings, export choices and
+    every kind of change to the checklist but a restored trigger."""
+    meetings = make_trigger(user, f"Meetings{tag}", theme="Team")
+    meetings.reword(f"Too many meetings{tag}", description="Every afternoon")
     trust = make_trigger(user, f"Lack of trust{tag}", theme="Manager", private=True)
+    trust.toggle_private()
+    trust.toggle_private()
     retired = make_trigger(user, f"Old worry{tag}", theme="")
     growth = make_trigger(user, f"No growth{tag}", theme="Role & growth")
     growth.move(-1)  # positions no longer follow ids
@@ -188,6 +195,18 @@ def test_the_backup_holds_everything_of_the_user(owner_client, full):
         {"employer": "Acme", "role": "", "start": "2018-01-15", "end": "2021-02-28"},
         {"employer": "Duo", "role": "Engineer", "start": "2021-03-01", "end": None},
     ]
+    now = timezone.now().isoformat()[:10]
+    assert [(c["kind"], c["title"], c["old_title"], c["at"][:10]) for c in data["changes"]] == [
+        ("added", "Meetings", "", now),
+        ("reworded", "Too many meetings", "Meetings", now),
+        ("added", "Lack of trust", "", now),
+        ("shareable", "Lack of trust", "", now),
+        ("private", "Lack of trust", "", now),
+        ("added", "Old worry", "", now),
+        ("added", "No growth", "", now),
+        ("retired", "Old worry", "", now),
+    ]
+    assert {c["trigger"] for c in data["changes"]} == set(ids.values())
     assert data["settings"] == {
         "turn_up_level": 3,
         "together_count": 4,
@@ -290,6 +309,29 @@ def test_a_backup_from_before_reminders_keeps_the_accounts_own_reminder_settings
     assert (restored.turn_up_level, restored.together_count) == (3, 4)
 
 
+def test_a_backup_from_before_changes_were_kept_restores_with_no_changes(full, valid):
+    del valid["changes"]
+    fresh = make_user("fresh")
+    make_trigger(fresh, "Fresh trigger").retire()
+    backup.restore(fresh, valid)
+    assert Trigger.objects.filter(user=fresh).count() == 4
+    assert CheckIn.objects.filter(user=fresh).count() == 3
+    assert ChecklistChange.objects.filter(user=fresh).count() == 0  # the account's own went too
+
+
+def test_restored_changes_point_at_the_restored_triggers_and_keep_their_dates(full, clock):
+    data = backup.dump(full)
+    clock.shift(timedelta(days=40))
+    fresh = make_user("fresh")
+    make_trigger(fresh, "Fresh trigger")
+    backup.restore(fresh, data)
+    changes = ChecklistChange.objects.filter(user=fresh).order_by("at", "id")
+    assert [c.at.isoformat() for c in changes] == [c["at"] for c in data["changes"]]
+    assert all(c.trigger.user == fresh for c in changes)
+    assert changes.get(kind="reworded").trigger.title == "Too many meetings"
+    assert ChecklistChange.objects.filter(user=full).count() == len(data["changes"])
+
+
 def test_restored_ratings_point_at_the_restored_triggers(full):
     fresh = make_user("fresh")
     backup.restore(fresh, backup.dump(full))
@@ -318,7 +360,18 @@ def test_restoring_the_same_file_twice_changes_nothing(owner_client, full):
     sizes = counts(full)
     assert restore_via_page(owner_client, raw).status_code == 302
     assert content(account_snapshot(full)) == content(once)
-    assert counts(full) == sizes == {"triggers": 4, "checkins": 3, "ratings": 7, "jobs": 2, "settings": 1}
+    assert (
+        counts(full)
+        == sizes
+        == {
+            "triggers": 4,
+            "checkins": 3,
+            "ratings": 7,
+            "jobs": 2,
+            "settings": 1,
+            "changes": 8,
+        }
+    )
     assert content(once) == content(json.loads(raw))
 
 
@@ -360,6 +413,7 @@ CEILINGS = [
     "more check-ins than months since 1970",
     "more jobs than an account keeps",
     "more text than an account keeps",
+    "more changes than an account keeps",
     "month before 1970",
     "month in the year 999",
     "job before 1950",
@@ -371,6 +425,8 @@ def broken(valid: dict, case: str):
     data = copy.deepcopy(valid)
     checkin, rating = data["checkins"][0], data["checkins"][0]["ratings"][0]
     trigger, job = data["triggers"][0], data["jobs"][0]
+    change = data["changes"][0]
+    reworded = next(c for c in data["changes"] if c["kind"] == "reworded")
     match case:
         case "malformed json":
             return encoded(data)[:-10]
@@ -484,6 +540,30 @@ def broken(valid: dict, case: str):
             job["start"] = "March 2021"
         case "job end empty":
             job["end"] = ""
+        case "changes an object":
+            data["changes"] = {"1": change}
+        case "change not an object":
+            data["changes"][0] = "added"
+        case "change of an unknown trigger":
+            change["trigger"] = max(t["id"] for t in data["triggers"]) + 1000
+        case "change kind unknown":
+            change["kind"] = "deleted"
+        case "change without a date":
+            del change["at"]
+        case "change date not a date":
+            change["at"] = "last spring"
+        case "change in the future":
+            change["at"] = "2999-01-01T00:00:00+00:00"
+        case "old title on an addition":
+            change["old_title"] = "Before"
+        case "rewording without an old title":
+            reworded["old_title"] = ""
+        case "change title empty":
+            change["title"] = ""
+        case "change title of 201 characters":
+            change["title"] = "x" * 201
+        case "more changes than an account keeps":
+            data["changes"] = [dict(change) for _ in range(MAX_CHANGES + 1)]
         case "more triggers than an account keeps":
             data["triggers"] += [
                 dict(trigger, id=10**6 + n) for n in range(MAX_TRIGGERS + 1 - len(data["triggers"]))
@@ -583,6 +663,17 @@ CASES = [
     "job without employer",
     "job start not a date",
     "job end empty",
+    "changes an object",
+    "change not an object",
+    "change of an unknown trigger",
+    "change kind unknown",
+    "change without a date",
+    "change date not a date",
+    "change in the future",
+    "old title on an addition",
+    "rewording without an old title",
+    "change title empty",
+    "change title of 201 characters",
     *CEILINGS,
 ]
 
@@ -615,6 +706,18 @@ MESSAGES = {  # a few of the clear messages, word for word
     "month before 1970": "Check-in 1: December 1969 is before January 1970, the earliest month kept.",
     "month in the year 999": "Check-in 1: May 999 is before January 1970, the earliest month kept.",
     "job before 1950": "Job 1: start: A job can start on 1 January 1950 or later.",
+    "changes an object": "The backup has no list of changes.",
+    "change of an unknown trigger": "Change 1: it refers to trigger",
+    "change kind unknown": "Change 1: “deleted” isn’t a kind of change careerapp knows.",
+    "change without a date": "Change 1: “at” is missing or has the wrong type.",
+    "change date not a date": "Change 1: “last spring” is not a valid date.",
+    "change in the future": "Change 1: 2999-01-01 hasn’t come yet.",
+    "old title on an addition": "Change 1: only a rewording has an old title, and it always has one.",
+    "rewording without an old title": "Change 2: only a rewording has an old title, and it always has one.",
+    "change title empty": "Change 1: title: This field cannot be blank.",
+    "more changes than an account keeps": (
+        f"The backup has {MAX_CHANGES + 1} changes; an account keeps {MAX_CHANGES}."
+    ),
 }
 
 

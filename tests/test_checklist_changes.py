@@ -9,6 +9,7 @@ travels to, and the record is read back from the database and from the page.
 from datetime import UTC, date, datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from assessments import metrics
@@ -375,4 +376,41 @@ def test_kinds_are_what_the_page_and_the_charts_say():
         ("restored", "Restored"),
         ("private", "Made private"),
         ("shareable", "Made shareable"),
+    ]
+
+
+# Upgrading: what the checklists already tell becomes their first changes -----------------
+
+BEFORE_CHANGES = ("assessments", "0011_shared_links")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_records_the_triggers_added_later_and_the_retired_ones():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate([BEFORE_CHANGES])
+    try:
+        old = executor.loader.project_state([BEFORE_CHANGES]).apps
+        joined = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
+        user = old.get_model("auth", "User").objects.create(username="early", date_joined=joined)
+        triggers = old.get_model("assessments", "Trigger").objects
+        triggers.create(user=user, title="From the start", created=joined)
+        triggers.create(user=user, title="Retired from the start", created=joined, retired=date(2024, 9, 2))
+        triggers.create(user=user, title="Added later", created=datetime(2024, 3, 8, 14, tzinfo=UTC))
+        triggers.create(
+            user=user,
+            title="Added and retired",
+            created=datetime(2024, 4, 1, 9, tzinfo=UTC),
+            retired=date(2024, 5, 30),
+        )
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    assert recorded(User.objects.get(username="early")) == [
+        ("added", "Added later", "", date(2024, 3, 8)),
+        ("added", "Added and retired", "", date(2024, 4, 1)),
+        ("retired", "Added and retired", "", date(2024, 5, 30)),
+        ("retired", "Retired from the start", "", date(2024, 9, 2)),
     ]

@@ -137,6 +137,8 @@ def people(live_server, settings):
     newcomer = make_user("newcomer", email="new@example.org", verified=True)
     triggers = Trigger.objects.filter(user=demo, retired__isnull=True).order_by("position")
     triggers.reverse()[0].retire()  # the checklist shows its Retired section
+    for _ in range(6):  # more changes than the checklist shows: a link to all of them
+        triggers[0].toggle_private()
     # Links for the manager: the export page lists them, one opened; one is opened logged out.
     choices = exports.saved_choices(demo, list(Trigger.objects.filter(user=demo)))
     choices["start"] = add_months(choices["end"], -5)
@@ -286,6 +288,7 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("checklist", demo, goto("/checklist/")),
         ("checklist, editing a trigger", demo, goto(f"/checklist/{people['trigger'].pk}/edit/")),
         ("checklist, add refused", demo, checklist_refused),
+        ("checklist, all its changes", demo, goto("/checklist/changes/")),
         ("export", demo, goto("/export/")),
         ("export, Theme only refused", demo, export_refused),
         ("export, its links' openings shown", demo, links_opened),
