@@ -931,12 +931,14 @@ def test_a_backup_at_every_ceiling_restores(full, valid):
         for n in range(MAX_TEXT // 10_000 - 1)
     ]
     data["jobs"] = [dict(job, start="1950-01-01") for _ in range(MAX_JOBS)]
+    data["changes"] = [dict(data["changes"][0], trigger=n % MAX_TRIGGERS) for n in range(MAX_CHANGES)]
     backup.restore(full, backup.parse(encoded(data)))
     assert Trigger.objects.filter(user=full).count() == MAX_TRIGGERS
     assert Trigger.objects.filter(user=full, retired__isnull=True).count() == MAX_ACTIVE_TRIGGERS
     assert Job.objects.filter(user=full).count() == MAX_JOBS
     assert Rating.objects.filter(checkin__user=full).count() == MAX_RATINGS
     assert text_used(full.pk) == MAX_TEXT
+    assert ChecklistChange.objects.filter(user=full).count() == MAX_CHANGES
 
 
 def test_the_import_command_refuses_an_oversized_file(full, valid, tmp_path):
