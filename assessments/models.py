@@ -269,7 +269,7 @@ class ChecklistChange(models.Model):
         ]
 
     def __str__(self):
-        return self.describe()
+        return f"{self.get_kind_display()} “{self.title}”"
 
     @classmethod
     def record(cls, trigger: Trigger, kind: str, *, old_title: str = "") -> "ChecklistChange":
@@ -281,12 +281,6 @@ class ChecklistChange(models.Model):
         if stale:
             cls.objects.filter(pk__in=stale).delete()
         return change
-
-    def describe(self) -> str:
-        """What changed, in a sentence: “Reworded “Old” to “New”” or “Retired “Title””."""
-        if self.kind == ChangeKind.REWORDED:
-            return f"Reworded “{self.old_title}” to “{self.title}”"
-        return f"{self.get_kind_display()} “{self.title}”"
 
 
 class CheckIn(models.Model):
