@@ -1,296 +1,323 @@
-"""The dashboard's Plotly figures, built in Python and drawn by static/js/dashboard.js.
+"""The dashboard's charts, laid out in Python and drawn by the page as SVG and HTML.
 
-Colours are from the Okabe–Ito palette, which stays distinguishable with the common
-kinds of colour blindness; every chart also has a table beside it.
+The bar and line charts are SVG: across, positions are percentages of the plot's width, so
+the chart fills any screen without scaling its text; up and down, pixels. No script draws
+them, so they show with the page, print crisply and read the same without JavaScript. Their
+colours are the page's (app.css): the levels' palette (`models.LEVEL_COLOURS`), light or
+dark with the screen.
 """
 
+import math
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, NamedTuple
-
-import plotly.graph_objects as go
-from django.utils.html import escape
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from .forms import CheckInForm
 from .metrics import MONTHS_IN, Period
-from .models import SCORE_FIELDS, Job, Level, add_months
+from .models import LEVEL_LETTERS, SCORE_FIELDS, Job, Level, add_months
 
-LEVEL_COLOURS = {
-    Level.NOT_PRESENT: "#9aa5b1",
-    Level.FAINT: "#56B4E9",
-    Level.CLEAR: "#E69F00",
-    Level.STRONG: "#D55E00",
+SCORES = [(name, str(CheckInForm.base_fields[name].label)) for name in SCORE_FIELDS]  # the lines
+PLOT_HEIGHT = 200  # px, the bars' or lines' area
+TOP = 20  # px above it, for the labels of the together line and a job change
+
+# Labels under the plot: how much room one needs (px, with a gap), the steps that keep them
+# on round months, quarters or years, and how wide the plot is in each of the page's layouts
+# (app.css shows one set of labels per layout).
+TICK_ROOM = {"month": 58, "quarter": 54, "year": 36}
+TICK_STEPS = {
+    "month": (1, 2, 3, 6, 12, 24, 60, 120),
+    "quarter": (1, 2, 4, 8, 20, 40),
+    "year": (1, 2, 5, 10, 20, 50),
 }
-LINE_COLOURS = {"wellbeing": "#009E73", "satisfaction": "#0072B2", "energy": "#CC79A7"}
-MARGIN = {"l": 45, "r": 20, "t": 30, "b": 40}
-LEGEND = {"orientation": "h", "y": -0.15}  # under the plot
-# Margins with room for the legend under the plot: plotly.js grows margins to fit what they
-# hold, but then draws the whole chart a second time.
-LEGEND_MARGIN = {**MARGIN, "b": 73}
+PLOT_WIDTHS = {"wide": 700, "middle": 410, "narrow": 240}
 
 
-# Instead of plotly's default template, which is 7 KB in every figure for plotly.js to apply
-# to each trace and axis, the little of it that shows here. Colours and fonts are the page's
-# own (static/js/dashboard.js). Tick labels may "overflow": the margins grow to fit them, and
-# otherwise plotly.js measures every label again for each label it places.
-AXIS = {"ticks": "", "automargin": True, "title": {"standoff": 15}, "ticklabeloverflow": "allow"}
-TEMPLATE = {"layout": {"xaxis": AXIS, "yaxis": AXIS, "hoverlabel": {"align": "left"}}}  # yaxis2 too
+@dataclass(frozen=True)
+class Tick:
+    y: float  # px from the top
+    label: str
 
 
-def _figure(traces, columns: list[dict], **layout) -> dict:
-    """A figure checked by plotly, with each trace's data columns joined afterwards:
-    checking thousands of values one by one costs more than the rest of the dashboard."""
-    layout = {"template": TEMPLATE, "margin": MARGIN, "hovermode": "closest", **layout}
-    figure = go.Figure(traces, layout=layout).to_plotly_json()
-    for trace, data in zip(figure["data"], columns, strict=True):
-        trace.update(data)
-    return figure
+@dataclass(frozen=True)
+class Column:
+    """One period across the plot: where it lies (% of the plot's width) and what it says."""
+
+    period: Period
+    left: float
+    width: float
+    layouts: str  # the layouts whose labels include this period's: "wide middle narrow"
+    title: str  # what hovering over the column shows
+
+    @property
+    def middle(self) -> float:
+        return round(self.left + self.width / 2, 3)
+
+    @property
+    def bar_left(self) -> float:
+        return round(self.left + self.width * 0.15, 3)
+
+    @property
+    def bar_width(self) -> float:
+        return round(self.width * 0.7, 3)
 
 
-def _short(title: str, length: int = 40) -> str:
-    """Shortened and escaped: Plotly reads a little HTML in labels, users' text must not be."""
-    return escape(title if len(title) <= length else title[: length - 1] + "…")
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a stacked bar, or a bar of its own."""
+
+    left: float  # %
+    width: float  # %
+    y: float  # px
+    height: float  # px
+    css: str = ""
 
 
-def _trigger_axis(triggers: list, length: int) -> dict:
-    # Positions, not titles, as categories: two titles may shorten to the same label.
-    return {
-        "tickvals": list(range(len(triggers))),
-        "ticktext": [_short(t.title, length) for t in triggers],
-    }
+@dataclass(frozen=True)
+class Line:
+    """A straight piece of a line series, between two neighbouring periods."""
+
+    x1: float  # %
+    y1: float  # px
+    x2: float
+    y2: float
 
 
-def _hover_labels(series: list[Period]) -> list[str]:
-    """Each period's name in hover text; a longer period's numbers are means per check-in."""
+@dataclass(frozen=True)
+class Point:
+    x: float  # %
+    y: float  # px
+
+
+@dataclass(frozen=True)
+class JobChange:
+    x: float  # %
+    job: Job
+    labelled: bool  # the latest is labelled on the chart; every one is listed under it
+
+    @property
+    def anchor(self) -> str:
+        """Its label reads to the right of the line, or to the left near the right edge."""
+        return "end" if self.x > 70 else "start"
+
+
+@dataclass
+class Chart:
+    columns: list[Column]
+    ticks: list[Tick]  # the left axis
+    height: int = PLOT_HEIGHT
+    top: int = TOP
+    bars: list[Segment] = field(default_factory=list)
+    # The bar chart's: where its together line is, and the job changes.
+    together: Tick | None = None
+    levels: list[Level] = field(default_factory=list)  # those stacked, from the foot up
+    jobs: list[JobChange] = field(default_factory=list)
+    # The line chart's: each series' pieces and points, and the hours' axis on the right.
+    series: list[tuple[str, list[Line], list[Point]]] = field(default_factory=list)
+    right_ticks: list[Tick] = field(default_factory=list)
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+    @property
+    def svg_height(self) -> int:
+        return self.bottom + 26  # and the labels under the plot
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        """The line series' names and labels."""
+        return [(name, label) for name, label in SCORES if any(n == name for n, _, _ in self.series)]
+
+    @property
+    def missed(self) -> list[Column]:
+        return [c for c in self.columns if c.period.missed]
+
+
+def number(value: float) -> str:
+    """1, 2.5 or 0.33: a count or a mean per check-in as it reads best."""
+    return f"{round(value, 2):g}"
+
+
+def _step(top: float, most_ticks: int = 5) -> int:
+    """A round step for an axis from 0 to `top`, with at most `most_ticks` steps."""
+    for step in (1, 2, 5, 10, 20, 25, 50):
+        if top <= step * most_ticks:
+            return step
+    return 100
+
+
+def _columns(series: list[Period], titles: list[str]) -> list[Column]:
+    n = len(series)
+    layouts = {layout: _labelled(series, width) for layout, width in PLOT_WIDTHS.items()}
     return [
-        p.label
-        if p.kind == "month"
-        else f"{p.label} (mean of {p.checkins} check-in{'' if p.checkins == 1 else 's'})"
-        for p in series
+        Column(
+            period,
+            round(100 * i / n, 3),
+            round(100 / n, 3),
+            " ".join(layout for layout, labelled in layouts.items() if period.start in labelled),
+            title,
+        )
+        for i, (period, title) in enumerate(zip(series, titles, strict=True))
     ]
 
 
-def _values(series: list[Period], value) -> list[float | None]:
-    """`value` of each period, None for a period without check-ins (a gap, never a zero)."""
-    return [None if not p.checkins or value(p) is None else round(value(p), 2) for p in series]
+def _labelled(series: list[Period], width: int) -> set[date]:
+    """The periods whose labels fit under a plot `width` px wide: every one, else every
+    second, third… on round months, quarters or years."""
+    kind = series[0].kind
+
+    def index(period: Period) -> int:
+        if kind == "month":
+            return period.start.year * 12 + period.start.month - 1
+        if kind == "quarter":
+            return period.start.year * 4 + period.quarter - 1
+        return period.start.year
+
+    for step in TICK_STEPS[kind]:
+        chosen = {p.start for p in series if index(p) % step == 0}
+        if len(chosen) * TICK_ROOM[kind] <= width:
+            return chosen
+    return {series[-1].start}
 
 
-def together(series: list[Period], *, turn_up_level: int, together_count: int, jobs: list[Job]):
-    """Triggers turning up per period, stacked by level, with the together line and job changes."""
-    months = [p.start for p in series]
+def _name(period: Period) -> str:
+    """A period in hover text; a longer period's numbers are means of its check-ins."""
+    if period.kind == "month":
+        return period.label
+    return f"{period.label} (mean of {period.checkins} check-in{'' if period.checkins == 1 else 's'})"
+
+
+def _gap_title(period: Period) -> str:
+    if period.missed:
+        return f"{period.label}: no check-in"
+    if period.gap == "open":
+        return f"{period.label}: not checked in yet"
+    return f"{period.label}: before your first check-in"
+
+
+def together(series: list[Period], *, turn_up_level: int, together_count: int, jobs: list[Job]) -> Chart:
+    """Triggers turning up per period, stacked by level, with the together line and the job
+    changes. A missed period is marked as missed; one with none turning up has a 0 on the axis."""
     levels = [level for level in Level if level >= turn_up_level]
-    traces = [
-        go.Bar(
-            name=level.label,
-            marker_color=LEVEL_COLOURS[level],
-            hovertemplate=f"%{{customdata}}: %{{y}} {level.label}<extra></extra>",
-        )
-        for level in levels
-    ]
-    labels = _hover_labels(series)
-    columns = [
-        {"x": months, "y": _values(series, lambda p, level=level: p.at_level[level]), "customdata": labels}
-        for level in levels
-    ]
-    shapes = [
-        {
-            "type": "line",
-            "xref": "paper",
-            "x0": 0,
-            "x1": 1,
-            "y0": together_count,
-            "y1": together_count,
-            "line": {"dash": "dash", "width": 2, "color": "#D55E00"},
-        },
-    ]
-    annotations = [
-        {
-            "xref": "paper",
-            "x": 0,
-            "y": together_count,
-            "yanchor": "bottom",
-            "xanchor": "left",
-            "text": f"together: {together_count}",
-            "showarrow": False,
-        },
-    ]
-    for job in jobs:
-        if series and months[0] <= job.start < _end(series):
-            shapes.append(
-                {
-                    "type": "line",
-                    "yref": "paper",
-                    "y0": 0,
-                    "y1": 1,
-                    "x0": job.start,
-                    "x1": job.start,
-                    "line": {"dash": "dot", "width": 1.5, "color": "#0072B2"},
-                }
-            )
-            annotations.append(
-                {
-                    "yref": "paper",
-                    "y": 1,
-                    "x": job.start,
-                    "yanchor": "bottom",
-                    "text": f"→ {escape(job.employer)}",
-                    "showarrow": False,
-                }
-            )
-    return _figure(
-        traces,
-        columns,
-        barmode="stack",
-        shapes=shapes,
-        annotations=annotations,
-        yaxis={"title": {"text": "triggers turning up"}, "rangemode": "tozero", "dtick": 1},
-        xaxis={"type": "date", "range": _padded(series)},
-        legend=LEGEND,
-        margin=LEGEND_MARGIN,
+    totals = [sum(p.at_level[level] for level in levels) if p.checkins else 0 for p in series]
+    highest = max(*totals, together_count)
+    step = _step(highest)
+    top = step * math.ceil(highest / step)
+    scale = PLOT_HEIGHT / top
+
+    def y(value: float) -> float:
+        return round(TOP + PLOT_HEIGHT - value * scale, 2)
+
+    titles = []
+    for period, total in zip(series, totals, strict=True):
+        if not period.checkins:
+            titles.append(_gap_title(period))
+            continue
+        parts = [f"{number(period.at_level[level])} {level.label}" for level in reversed(levels)]
+        what = f"{number(total)} turning up: {', '.join(parts)}" if total else "none turning up"
+        titles.append(f"{_name(period)}: {what}")
+    columns = _columns(series, titles)
+    bars = []
+    for column, total in zip(columns, totals, strict=True):
+        period, base = column.period, 0.0
+        if period.checkins and not total:  # checked in, nothing turning up: a mark on the axis
+            bars.append(Segment(column.bar_left, column.bar_width, y(0) - 3, 3, "zero"))
+        for level in levels if period.checkins else ():
+            value = period.at_level[level]
+            if value:
+                bars.append(
+                    Segment(
+                        column.bar_left,
+                        column.bar_width,
+                        y(base + value),
+                        round(value * scale, 2),
+                        f"l{level}",
+                    )
+                )
+                base += value
+    return Chart(
+        columns=columns,
+        ticks=[Tick(y(v), str(v)) for v in range(0, top + 1, step)],
+        bars=bars,
+        together=Tick(y(together_count), f"together: {together_count}"),
+        levels=levels,
+        jobs=_job_changes(series, jobs),
     )
 
 
-def _end(series: list[Period]) -> date:
-    """The day after the last period."""
-    return add_months(series[-1].start, MONTHS_IN[series[-1].kind])
+def _job_changes(series: list[Period], jobs: list[Job]) -> list[JobChange]:
+    """Where each job in the range started, the latest labelled: more labels would overlap."""
+    kind, first = series[0].kind, series[0].start
+    end = add_months(series[-1].start, MONTHS_IN[kind])
+    found = []
+    for job in sorted(jobs, key=lambda j: j.start):
+        if not first <= job.start < end:
+            continue
+        months = (job.start.year - first.year) * 12 + job.start.month - first.month
+        index, into = divmod(months, MONTHS_IN[kind])
+        day = (job.start.day - 1) / 31
+        x = 100 * (index + (into + day) / MONTHS_IN[kind]) / len(series)
+        found.append(JobChange(round(x, 3), job, labelled=False))
+    if found:
+        found[-1] = JobChange(found[-1].x, found[-1].job, labelled=True)
+    return found
 
 
-def _padded(series: list[Period]) -> list[date]:
-    """An x range that shows every period of the range, even empty ones at either end."""
-    if not series:
-        return []
-    half = timedelta(days=15 * MONTHS_IN[series[0].kind])
-    return [series[0].start - half, series[-1].start + half]
+def wellbeing(series: list[Period]) -> Chart:
+    """Wellbeing, satisfaction and energy (1–5) as lines that break where a period was
+    missed, with weekly hours as bars on an axis of their own."""
 
+    def y(score: float) -> float:  # 0.5 at the foot, 5.5 at the top
+        return round(TOP + PLOT_HEIGHT * (5.5 - score) / 5, 2)
 
-def heatmap(
-    months: list[date],
-    triggers: list,
-    cells: Mapping[tuple[Any, date], tuple[int, str]],  # keyed by (row's pk, period)
-    labels: list[str] | None = None,
-) -> dict:
-    """Trigger × period levels; missing ratings are blank cells, not zeros. Each cell is
-    (level, a line to show under it: the note)."""
-    labels = labels or [f"{m:%b %Y}" for m in months]
-    z, text = [], []
-    for trigger in triggers:
-        title = _short(trigger.title)
-        rated = [cells.get((trigger.pk, m)) for m in months]
-        z.append([cell and cell[0] for cell in rated])
-        text.append([_hover(title, label, cell) for label, cell in zip(labels, rated, strict=True)])
-    scale, bands = [], len(Level)  # one solid band of colour per level
-    for level in Level:
-        scale += [[level / bands, LEVEL_COLOURS[level]], [(level + 1) / bands, LEVEL_COLOURS[level]]]
-    return _figure(
-        [
-            go.Heatmap(
-                y=list(range(len(triggers))),
-                hovertemplate="%{text}<extra></extra>",
-                zmin=Level.NOT_PRESENT - 0.5,
-                zmax=Level.STRONG + 0.5,
-                colorscale=scale,
-                xgap=1,
-                ygap=1,
-                # No colour bar: plotly.js draws its gradient with a style attribute, which the
-                # CSP refuses. The page shows the four levels as a legend of its own instead.
-                showscale=False,
+    titles = []
+    for period in series:
+        if not period.checkins:
+            titles.append(_gap_title(period))
+            continue
+        values = [(label, getattr(period, name)) for name, label in SCORES]
+        parts = [f"{label} {'–' if value is None else number(value)}" for label, value in values]
+        if period.hours is not None:
+            parts.append(f"{number(period.hours)} hours a week")
+        titles.append(f"{_name(period)}: {', '.join(parts)}")
+    columns = _columns(series, titles)
+    lines = []
+    for name, _label in SCORES:
+        pieces, points, previous = [], [], None
+        for column in columns:
+            value = getattr(column.period, name) if column.period.checkins else None
+            point = None if value is None else Point(column.middle, y(value))
+            if point and previous:
+                pieces.append(Line(previous.x, previous.y, point.x, point.y))
+            if point:
+                points.append(point)
+            previous = point
+        lines.append((name, pieces, points))
+    hours = [c.period.hours for c in columns if c.period.checkins and c.period.hours is not None]
+    bars, right = [], []
+    if hours:
+        step = _step(max(hours), 4)
+        top = step * (math.floor(max(hours) / step) + 1)  # room above the longest week
+        scale = PLOT_HEIGHT / top
+        right = [Tick(round(TOP + PLOT_HEIGHT - v * scale, 2), str(v)) for v in range(0, int(top) + 1, step)]
+        bars = [
+            Segment(  # narrower than the bar chart's: they stay behind the lines
+                round(c.left + c.width * 0.3, 3),
+                round(c.width * 0.4, 3),
+                round(TOP + PLOT_HEIGHT - c.period.hours * scale, 2),
+                round(c.period.hours * scale, 2),
+                "hours",
             )
-        ],
-        [{"x": months, "z": z, "text": text}],
-        height=max(260, 28 * len(triggers) + 90),
-        margin={**MARGIN, "l": 10},
-        yaxis={"autorange": "reversed", "automargin": True, **_trigger_axis(triggers, 40)},
-        xaxis={"type": "date"},
-    )
-
-
-def _hover(title: str, month: str, cell: tuple[int, str] | None) -> str:
-    if cell is None:
-        return f"{title}<br>{month}: not rated"
-    level, note = cell
-    # No <b> or <i>: plotly.js draws those with a style attribute, which the CSP refuses.
-    text = f"{title}<br>{month}: {Level(level).label}"
-    return f"{text}<br>{_short(note, 120)}" if note else text
-
-
-def co_occurrence(triggers: list, counts: dict[tuple[int, int], int], alone: dict[int, int]) -> dict:
-    """How often each pair of triggers turned up in the same check-in."""
-    ids = [t.pk for t in triggers]
-    z = [[alone.get(i, 0) if i == j else counts.get((min(i, j), max(i, j)), 0) for j in ids] for i in ids]
-    positions = list(range(len(triggers)))
-    return _figure(
-        [
-            go.Heatmap(
-                x=positions,
-                y=positions,
-                z=z,
-                text=[[f"{_short(a.title)} & {_short(b.title)}" for b in triggers] for a in triggers],
-                colorscale=[[0, "#f2f2f2"], [1, "#0072B2"]],
-                zmin=0,
-                hovertemplate="%{text}: %{z} check-ins<extra></extra>",
-                texttemplate="%{z}",
-                # Gaps also keep plotly.js from its "fast" drawing, which sets a style attribute.
-                xgap=1,
-                ygap=1,
-                showscale=False,  # the counts are written in the cells
-            )
-        ],
-        [{}],
-        height=max(300, 30 * len(triggers) + 160),
-        margin={**MARGIN, "l": 10, "b": 10},
-        yaxis={"autorange": "reversed", "automargin": True, **_trigger_axis(triggers, 30)},
-        xaxis={"automargin": True, "tickangle": -40, **_trigger_axis(triggers, 30)},
-    )
-
-
-def wellbeing(series: list[Period]) -> dict:
-    """Wellbeing, satisfaction and energy (1–5) with weekly hours on a second axis."""
-    months = [p.start for p in series]
-    traces = [
-        go.Scatter(
-            name=CheckInForm.base_fields[field].label,
-            mode="lines+markers",
-            connectgaps=False,
-            line={"color": LINE_COLOURS[field], "dash": dash},
-            marker={"symbol": symbol, "size": 8},
-            hovertemplate=f"%{{customdata}}: {CheckInForm.base_fields[field].label} %{{y}}<extra></extra>",
-        )
-        for field, dash, symbol in (
-            ("wellbeing", "solid", "circle"),
-            ("satisfaction", "dash", "square"),
-            ("energy", "dot", "diamond"),
-        )
-    ]
-    traces.append(
-        go.Bar(
-            name="Weekly hours",
-            yaxis="y2",
-            marker_color="rgba(128,128,128,0.2)",
-            hovertemplate="%{customdata}: %{y} hours a week<extra></extra>",
-        )
-    )
-    labels = _hover_labels(series)
-    columns = [
-        {"x": months, "y": _values(series, lambda p, field=field: getattr(p, field)), "customdata": labels}
-        for field in (*SCORE_FIELDS, "hours")
-    ]
-    return _figure(
-        traces,
-        columns,
-        yaxis={"range": [0.5, 5.5], "dtick": 1, "title": {"text": "1–5"}},
-        yaxis2={
-            "overlaying": "y",
-            "dtick": 10,
-            "side": "right",
-            "rangemode": "tozero",
-            "title": {"text": "hours"},
-            "showgrid": False,
-        },
-        xaxis={"type": "date", "range": _padded(series)},
-        legend=LEGEND,
-        margin={**LEGEND_MARGIN, "r": 53},  # and room for the hours axis
+            for c in columns
+            if c.period.checkins and c.period.hours is not None
+        ]
+    return Chart(
+        columns=columns,
+        ticks=[Tick(y(score), str(score)) for score in range(1, 6)],
+        bars=bars,
+        series=lines,
+        right_ticks=right,
     )
 
 
@@ -299,7 +326,6 @@ def wellbeing(series: list[Period]) -> dict:
 # JavaScript (a shared link's page works without it), and a letter in each cell reads in
 # black and white. Its colours (static/css/app.css, .lv-N) darken as the level rises.
 
-LEVEL_LETTERS = {Level.NOT_PRESENT: "–", Level.FAINT: "F", Level.CLEAR: "C", Level.STRONG: "S"}
 SCORE_ROWS = [("Wellbeing", "wellbeing"), ("Job satisfaction", "satisfaction"), ("Energy", "energy")]
 
 

@@ -12,7 +12,10 @@ from .models import CheckIn, Job, Level, Trigger, UserSettings, add_months, mont
 # The periods the charts can show: (label, months; None is everything).
 RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
 DEFAULT_RANGE = "12m"
-NOT_RATED = "–"
+# The charts show at least this many months, however recent the first check-in: the year
+# ahead fills in month by month, each month a month wide.
+FRAME = 12
+SHOWN_PAIRS = 10  # the pairs listed at once; the rest are a click away
 # However many triggers an account rates, the heatmap shows those that turned up most often
 # in the range (then those rated most often), the pair chart the first of them: its cost
 # grows with the square of their number.
@@ -34,6 +37,17 @@ class Tenure:
 
 
 @dataclass(frozen=True)
+class HeatCell:
+    css: str = ""  # l0 to l3 by level; none (not rated), or the period's gap
+    word: str = ""  # what it says to a screen reader
+    note: str = ""  # what hovering shows: the month's note, or what a longer period's level is
+
+    @property
+    def said(self) -> str:
+        return f"{self.word}: {self.note}" if self.note else self.word
+
+
+@dataclass(frozen=True)
 class Dashboard:
     month: date  # this month
     user_settings: UserSettings
@@ -51,11 +65,14 @@ class Dashboard:
     rising: list[tuple[Trigger, metrics.Rising]] = field(default_factory=list)
     # Every month, quarter or year of the range; one without check-ins is a gap.
     series: list[metrics.Period] = field(default_factory=list)
-    heat_rows: list[tuple[Trigger, list[str]]] = field(default_factory=list)  # level names by period
+    heat_rows: list[tuple[Trigger, list[HeatCell]]] = field(default_factory=list)  # a cell a period
     heat_more: int = 0  # triggers rated in the range that the heatmap leaves out
-    pairs: list[tuple[Trigger, Trigger, int]] = field(default_factory=list)  # most often first
+    # (trigger, trigger, check-ins both turned up in, % of the most often seen pair's), most first
+    pairs: list[tuple[Trigger, Trigger, int, float]] = field(default_factory=list)
     pair_more: int = 0  # triggers turning up in the range that the pair chart leaves out
-    figures: dict[str, dict] = field(default_factory=dict)
+    together_chart: charts.Chart | None = None
+    wellbeing_chart: charts.Chart | None = None
+    jobs: list[Job] = field(default_factory=list)  # those that started in the range, oldest first
 
     @property
     def ranges(self) -> list[tuple[str, str]]:
@@ -72,6 +89,19 @@ class Dashboard:
     @property
     def pair_limit(self) -> int:
         return PAIR_TRIGGERS
+
+    @property
+    def pairs_shown(self) -> list[tuple[Trigger, Trigger, int, float]]:
+        return self.pairs[:SHOWN_PAIRS]
+
+    @property
+    def pairs_more(self) -> list[tuple[Trigger, Trigger, int, float]]:
+        return self.pairs[SHOWN_PAIRS:]
+
+    @property
+    def since_first(self) -> list[metrics.Period]:
+        """The periods from the first check-in's on, newest first: what the tables list."""
+        return [p for p in reversed(self.series) if p.gap != metrics.BEFORE_FIRST]
 
     @property
     def period(self) -> str:
@@ -107,12 +137,13 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
     user_settings, month = dashboard.user_settings, dashboard.month
     turn_up_level, together_count = user_settings.turn_up_level, user_settings.together_count
     length = RANGES[dashboard.range][1]
-    since = checkins[0].month
+    first = since = checkins[0].month
     if length:
         since = max(since, add_months(month, 1 - length))
+    since = min(since, add_months(month, 1 - FRAME))
     kind = metrics.period_kind(months_in(since, month))
     series = metrics.periods(
-        user, since, month, kind, turn_up_level=turn_up_level, together_count=together_count
+        user, since, month, kind, first=first, turn_up_level=turn_up_level, together_count=together_count
     )
     since = series[0].start
 
@@ -120,14 +151,16 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
     # Each chart shows the triggers that matter most in the range, however many there are.
     ranked = metrics.ranked(user, since, turn_up_level, HEATMAP_TRIGGERS)
     alone = {pk: n for pk, (n, _) in list(ranked.top.items())[:PAIR_TRIGGERS] if n}
-    pairs = metrics.co_occurrence(user, since, turn_up_level, among=list(alone))
+    together_counts = metrics.co_occurrence(user, since, turn_up_level, among=list(alone))
     cells = metrics.strongest(user, since, kind, list(ranked.top))
     heat = [t for t in triggers.values() if t.pk in ranked.top]  # in checklist order
-    names: dict[int | None, str] = {None: NOT_RATED, **dict(Level.choices)}
 
     latest = checkins[-1]
     latest_up = latest.ratings.filter(level__gte=turn_up_level).order_by("-level")
-    jobs = list(Job.objects.filter(user=user, start__gte=since))
+    jobs = sorted(Job.objects.filter(user=user, start__gte=since), key=lambda job: job.start)
+    pairs = sorted(
+        ((triggers[i], triggers[j], n) for (i, j), n in together_counts.items()), key=lambda p: -p[2]
+    )
     return replace(
         dashboard,
         latest=latest,
@@ -137,26 +170,28 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
         sustained=metrics.sustained_run(checkins, together_count),
         rising=[(triggers[r.trigger_id], r) for r in metrics.rising(checkins, turn_up_level)],
         series=series,
-        heat_rows=[(t, [names[cells.get((t.pk, p.start), (None,))[0]] for p in series]) for t in heat],
+        heat_rows=[(t, [_heat_cell(p, cells.get((t.pk, p.start))) for p in series]) for t in heat],
         heat_more=ranked.rated - len(ranked.top),
-        pairs=sorted(((triggers[i], triggers[j], n) for (i, j), n in pairs.items()), key=lambda p: -p[2]),
+        # Bars from zero to the pair seen most often.
+        pairs=[(a, b, n, round(100 * n / pairs[0][2], 1)) for a, b, n in pairs],
         pair_more=ranked.turning_up - len(alone),
-        figures={
-            "together": charts.together(
-                series, turn_up_level=turn_up_level, together_count=together_count, jobs=jobs
-            ),
-            "heatmap": charts.heatmap(
-                [p.start for p in series],
-                heat,
-                {key: (level, _detail(kind, rated, note)) for key, (level, rated, note) in cells.items()},
-                labels=[p.label for p in series],
-            ),
-            "cooccurrence": charts.co_occurrence(
-                [t for t in triggers.values() if t.pk in alone], pairs, alone
-            ),
-            "wellbeing": charts.wellbeing(series),
-        },
+        together_chart=charts.together(
+            series, turn_up_level=turn_up_level, together_count=together_count, jobs=jobs
+        ),
+        wellbeing_chart=charts.wellbeing(series),
+        jobs=jobs,
     )
+
+
+def _heat_cell(period: metrics.Period, cell: tuple[int, int, str] | None) -> HeatCell:
+    if cell is not None:
+        level, rated, note = cell
+        return HeatCell(f"l{level}", Level(level).label, _detail(period.kind, rated, note))
+    if period.checkins:
+        return HeatCell("none", "Not rated")
+    if period.missed:
+        return HeatCell("missed", "No check-in")
+    return HeatCell()
 
 
 def _detail(kind: str, rated: int, note: str) -> str:

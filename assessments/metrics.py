@@ -174,6 +174,11 @@ def period_of(field: str, kind: str):
     return F(field) if kind == "month" else PeriodStart(field, kind)
 
 
+# What a period without check-ins is: before the first check-in (nothing to show), missed
+# (shown as missed, never as a zero), or the one still going on (not checked in yet).
+BEFORE_FIRST, MISSED, OPEN = "before", "missed", "open"
+
+
 @dataclass(frozen=True)
 class Period:
     """A month, quarter or year of check-ins. Its counts are means per check-in (for a
@@ -181,6 +186,7 @@ class Period:
 
     start: date
     kind: str
+    gap: str = ""  # BEFORE_FIRST, MISSED or OPEN for a period without check-ins
     checkins: int = 0
     together: int = 0  # how many of its check-ins had enough triggers turning up together
     turning_up: float | None = None
@@ -195,19 +201,34 @@ class Period:
         return self.at_level[Level.STRONG] if self.checkins else None
 
     @property
+    def missed(self) -> bool:
+        return self.gap == MISSED
+
+    @property
     def label(self) -> str:
+        """ "Nov 2026", "Q3 2024" or "2024"."""
         if self.kind == "year":
             return f"{self.start:%Y}"
         if self.kind == "quarter":
-            return f"Q{(self.start.month + 2) // 3} {self.start:%Y}"
+            return f"Q{self.quarter} {self.start:%Y}"
         return f"{self.start:%b %Y}"
+
+    @property
+    def short(self) -> str:
+        """ "Nov", "Q3" or "2024": the label without its year, where a column has no room."""
+        return self.label.split(" ")[0]
+
+    @property
+    def quarter(self) -> int:
+        return (self.start.month + 2) // 3
 
 
 def periods(
-    user, since: date, until: date, kind: str, *, turn_up_level: int, together_count: int
+    user, since: date, until: date, kind: str, *, first: date, turn_up_level: int, together_count: int
 ) -> list[Period]:
     """Every period of `kind` from `since`'s to `until`'s, each with its check-ins' means,
-    aggregated by the database: one query, one row per period."""
+    aggregated by the database: one query, one row per period. `first` is the month of the
+    first check-in: an empty period after it was missed, unless it is `until`'s."""
     # Read by name: the level and score columns are named as they are made, in loops.
     rows: Iterable[Mapping[str, Any]] = (
         CheckIn.objects.filter(user=user, month__gte=period_start(since, kind), month__lte=until)
@@ -242,7 +263,13 @@ def periods(
     while start <= until:
         starts.append(start)
         start = add_months(start, MONTHS_IN[kind])
-    return [found.get(start) or Period(start, kind) for start in starts]
+
+    def gap(start: date) -> str:
+        if start < period_start(first, kind):
+            return BEFORE_FIRST
+        return OPEN if start == starts[-1] else MISSED
+
+    return [found.get(start) or Period(start, kind, gap(start)) for start in starts]
 
 
 def sustained_run(checkins: Sequence[TurningUp], together_count: int) -> int:

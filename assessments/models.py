@@ -19,6 +19,31 @@ class Level(models.IntegerChoices):
     STRONG = 3, "Strong"
 
 
+# The levels' colours, the one palette of every chart, legend and answer button (app.css
+# holds the same values as --level-0 to --level-3, and --level-N-text for words on them). On
+# paper and a light screen a stronger level is darker (CIE L* 99, 82, 61, 33); on a dark
+# screen the order turns round (19, 30, 48, 74), so a stronger level always stands out more
+# from the page. Steps of lightness, one hue: they read in grayscale and with the common
+# colour-vision deficiencies alike.
+LEVEL_COLOURS = {
+    "light": {
+        Level.NOT_PRESENT: "#fbfbfb",
+        Level.FAINT: "#f7c46c",
+        Level.CLEAR: "#de7a26",
+        Level.STRONG: "#8c2d04",
+    },
+    "dark": {
+        Level.NOT_PRESENT: "#2a2f35",
+        Level.FAINT: "#5c4310",
+        Level.CLEAR: "#b25a12",
+        Level.STRONG: "#f7a25c",
+    },
+}
+# A letter for each level where a cell has no room for its word: it reads on paper in black
+# and white, and for anyone who cannot tell the colours apart.
+LEVEL_LETTERS = {Level.NOT_PRESENT: "–", Level.FAINT: "F", Level.CLEAR: "C", Level.STRONG: "S"}
+
+
 class Score(models.IntegerChoices):
     """Wellbeing, satisfaction and energy: 1 is low, 5 is high."""
 
@@ -157,6 +182,11 @@ class Trigger(models.Model):
         ]
 
     def __str__(self):
+        return self.title
+
+    @property
+    def name(self) -> str:
+        """What charts and other tight places call the trigger."""
         return self.title
 
     @staticmethod

@@ -274,16 +274,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-# Installed before a page's scripts run: when the page has been printed (page.pdf() prints as
-# the browser's "Save as PDF" does), whether each chart's data was drawn in it (bars and
-# lines are .trace groups, a heatmap's cells an .hm group).
-WATCH_PRINT = """
-window.addEventListener("afterprint", () => {
-  window.drawnWhenPrinted = [...document.querySelectorAll("div[data-figure]")].map(
-    (chart) => chart.hasAttribute("data-drawn") && !!chart.querySelector("svg.main-svg :is(.trace, .hm)"));
-});
-"""
-
 
 _watched: WeakKeyDictionary[BrowserContext, Trouble] = WeakKeyDictionary()
 

@@ -190,7 +190,7 @@ def handout_facts(html: str) -> set:
         )
     for month, points in re.findall(r'<dt>(.*?)</dt><dd class="pre">(.*?)</dd>', part, re.S):
         facts.add(("talking", norm(month), norm(points)))
-    for table in re.findall(r'<table class="heatmap">(.*?)</table>', part, re.S):
+    for table in re.findall(r'<table class="handout-heatmap">(.*?)</table>', part, re.S):
         months = [
             f"{datetime.strptime(strip_tags(th), '%b %Y'):%B %Y}"
             for th in re.findall(r'<th scope="col" class="month">(.*?)</th>', table, re.S)

@@ -111,8 +111,11 @@ def test_turning_up_of_no_check_in_is_zero():
 # periods ---------------------------------------------------------------------------
 
 
-def series(user, since: date, until: date, kind: str = "month", together_count: int = 3) -> list[Period]:
-    return periods(user, since, until, kind, turn_up_level=2, together_count=together_count)
+def series(
+    user, since: date, until: date, kind: str = "month", together_count: int = 3, first: date | None = None
+) -> list[Period]:
+    first = first or since
+    return periods(user, since, until, kind, first=first, turn_up_level=2, together_count=together_count)
 
 
 def test_periods_by_month_leave_missed_months_as_gaps_not_zeros(owner):
@@ -123,6 +126,26 @@ def test_periods_by_month_leave_missed_months_as_gaps_not_zeros(owner):
     assert [p.checkins for p in found] == [0, 1, 0, 1, 0]
     gap = found[0]
     assert (gap.turning_up, gap.strong, gap.wellbeing, gap.at_level) == (None, None, None, ())
+
+
+def test_an_empty_period_is_before_the_first_check_in_missed_or_still_open(owner):
+    make_checkin(owner, month(2))
+    make_checkin(owner, month(4))
+    found = series(owner, month(0), month(5), first=month(2))
+    assert [p.gap for p in found] == ["before", "before", "", "missed", "", "open"]
+    assert [p.missed for p in found] == [False, False, False, True, False, False]
+
+
+def test_a_quarter_without_check_ins_after_the_first_is_missed_and_the_current_one_open(owner):
+    make_checkin(owner, date(2024, 2, 1))
+    found = series(owner, date(2023, 10, 1), date(2024, 12, 1), "quarter", first=date(2024, 2, 1))
+    assert [(p.label, p.gap) for p in found] == [
+        ("Q4 2023", "before"),
+        ("Q1 2024", ""),
+        ("Q2 2024", "missed"),
+        ("Q3 2024", "missed"),
+        ("Q4 2024", "open"),
+    ]
 
 
 def test_periods_by_month_run_across_the_turn_of_the_year(owner):
@@ -204,9 +227,20 @@ def test_a_period_is_a_month_up_to_five_years_a_quarter_up_to_fifteen_then_a_yea
     assert period_kind(months) == kind
 
 
-@pytest.mark.parametrize(("kind", "label"), [("month", "Aug 2024"), ("quarter", "Q3 2024"), ("year", "2024")])
-def test_a_period_is_named_by_its_month_quarter_or_year(kind, label):
-    assert Period(period_start(date(2024, 8, 1), kind), kind).label == label
+@pytest.mark.parametrize(
+    ("kind", "label", "short"),
+    [("month", "Aug 2024", "Aug"), ("quarter", "Q3 2024", "Q3"), ("year", "2024", "2024")],
+)
+def test_a_period_is_named_by_its_month_quarter_or_year(kind, label, short):
+    period = Period(period_start(date(2024, 8, 1), kind), kind)
+    assert (period.label, period.short) == (label, short)
+
+
+@pytest.mark.parametrize(
+    ("start", "label"), [(1, "Q1 2025"), (4, "Q2 2025"), (7, "Q3 2025"), (10, "Q4 2025")]
+)
+def test_each_quarter_is_named_by_its_number(start, label):
+    assert Period(date(2025, start, 1), "quarter").label == label
 
 
 # sustained_run ---------------------------------------------------------------------

@@ -201,7 +201,7 @@ def test_the_shared_page_needs_no_script_and_has_nothing_to_log_in_to(address):
     text = anonymous_get(address).text
     # Its one script only reveals the print button; the handout is all in the HTML.
     assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/js/print.js" defer>']
-    assert '<table class="heatmap">' in text
+    assert '<table class="handout-heatmap">' in text
     assert "Log in" not in text and "Sign up" not in text
     assert "<form" not in text
 

@@ -93,7 +93,7 @@ def test_the_printable_page_opens_in_a_new_tab_and_shows_only_what_is_shared(exp
     expect(article).not_to_contain_text(TO_HIDE)
     expect(article).not_to_contain_text(PRIVATE)
     # The table's rows are the shared triggers only, with the scores under them.
-    rows = printable.locator("table.heatmap tbody th").all_text_contents()
+    rows = printable.locator("table.handout-heatmap tbody th").all_text_contents()
     assert rows == [*SHOWN, "Wellbeing", "Job satisfaction", "Energy", "Weekly hours"]
     button = printable.get_by_role("button", name="Print or save as PDF")
     expect(button).to_be_visible()
@@ -113,7 +113,7 @@ def test_without_javascript_the_printable_page_has_no_print_button_that_does_not
         js_off_page.get_by_role("button", name="Printable page").click()
     printable = info.value
     printable.wait_for_load_state()
-    expect(printable.locator("table.heatmap")).to_contain_text(SHOWN[0])
+    expect(printable.locator("table.handout-heatmap")).to_contain_text(SHOWN[0])
     expect(printable.get_by_role("button", name="Print or save as PDF")).to_have_count(0)
 
 

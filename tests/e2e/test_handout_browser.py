@@ -141,7 +141,7 @@ def test_the_four_levels_differ_in_black_and_white_and_each_carries_its_letter(p
     printable.emulate_media(media="print")
     cells = printable.evaluate(
         """() => [0, 1, 2, 3].map((level) => {
-          const cell = document.querySelector(`table.heatmap td.lv-${level}`);
+          const cell = document.querySelector(`table.handout-heatmap td.lv-${level}`);
           const [r, g, b] = getComputedStyle(cell).backgroundColor.match(/\\d+/g).map(Number);
           const linear = (c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
           const luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);

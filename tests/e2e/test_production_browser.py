@@ -53,8 +53,7 @@ def test_every_page_keeps_the_policy_and_the_origin(browser: Browser, production
         page.goto(production + url)
         page.wait_for_load_state("networkidle")
         if url.startswith("/?"):
-            page.locator("div[data-figure] svg").first.wait_for()
-            page.locator("div[data-figure]").first.hover()
+            page.locator("svg.plot").first.hover()
         assert_no_trouble(page)
     page.goto(production + "/export/")
     page.locator(".visibility input[value=hide]").first.check()
@@ -76,16 +75,16 @@ def test_the_dashboard_is_light_on_the_first_visit_and_lighter_on_the_next(
 
     cdp.send("Network.clearBrowserCache")  # logged in, but nothing cached yet
     page.goto(production + "/")
-    page.locator("div[data-figure] svg").first.wait_for()
+    page.locator("svg.plot").first.wait_for()
     page.wait_for_load_state("networkidle")
     first = sum(transferred)
 
     transferred.clear()
     page.goto(production + "/")
-    page.locator("div[data-figure] svg").first.wait_for()
+    page.locator("svg.plot").first.wait_for()
     page.wait_for_load_state("networkidle")
     repeat = sum(transferred)
     print(f"\ndashboard transfer: first visit {first / 1024:.0f} kB, repeat visit {repeat / 1024:.0f} kB")
-    assert first <= 400 * 1024  # about 360 KiB: plotly.js is most of it
+    assert first <= 64 * 1024  # about 30 KiB: the charts are in the page, no chart library
     assert repeat <= 50 * 1024
     context.close()
