@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := careerapp.settings
 
-.PHONY: run demo test lint format bench bench-abuse plotly lock
+.PHONY: run demo test lint format bench bench-abuse lock
 
 # The stamp files make the second run quick: pip runs only when a lock file or
 # pyproject.toml changed. The locks pin every package, the project itself comes on top.
@@ -48,25 +48,6 @@ lint: $(VENV)/.test
 format: $(VENV)/.test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-
-# The charts' plotly.js: a bundle of only the trace types they draw (bar and heatmap;
-# scatter is in plotly.js's core), built from npm at the version the installed plotly
-# package bundles, which tests/test_dashboard.py checks. No CSS goes in: the page links
-# plotly.css, beside it. Needs node and npm.
-PLOTLY_DIR := static/vendor/plotly
-plotly: $(VENV)/.base
-	set -e; version=$$($(PY) -c "import plotly.offline; print(plotly.offline.get_plotlyjs_version())"); \
-	build=$$(mktemp -d); trap 'rm -rf "$$build"' EXIT; \
-	npm install --prefix "$$build" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
-	  plotly.js@$$version esbuild@0.28.2; \
-	printf '%s\n' 'var Plotly = require("plotly.js/lib/core");' \
-	  'Plotly.register([require("plotly.js/lib/bar"), require("plotly.js/lib/heatmap")]);' \
-	  'window.Plotly = Plotly;' > "$$build/entry.js"; \
-	"$$build/node_modules/.bin/esbuild" "$$build/entry.js" --bundle --minify --format=iife \
-	  --target=es2016 --define:global=window --loader:.css=empty --log-level=warning \
-	  --banner:js="/** plotly.js (bar, heatmap, scatter - minified) v$$version | (c) Plotly, Inc. | MIT license, see LICENSE */" \
-	  --outfile=$(PLOTLY_DIR)/plotly-custom.min.js; \
-	cp "$$build/node_modules/plotly.js/LICENSE" $(PLOTLY_DIR)/LICENSE
 
 # After a change to the dependencies in pyproject.toml: resolves both locks again, keeping
 # every pin that still fits. `make lock UPGRADE=1` moves every package to its newest release.

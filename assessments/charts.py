@@ -322,7 +322,7 @@ def wellbeing(series: list[Period]) -> Chart:
 
 
 # The 1:1 export's heatmap -------------------------------------------------------------
-# An HTML table rather than a plotly figure: it prints crisply at any size, needs no
+# An HTML table, like the dashboard's heatmap: it prints crisply at any size, needs no
 # JavaScript (a shared link's page works without it), and a letter in each cell reads in
 # black and white. Its colours (static/css/app.css, .lv-N) darken as the level rises.
 

@@ -7,11 +7,8 @@ percentages) and from the page.
 import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-import plotly.offline
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -36,7 +33,6 @@ from .helpers import HTMX, Headers, ago, fill_to_the_ceilings, visible_text
 
 pytestmark = pytest.mark.django_db
 
-PLOTLY = "plotly-custom.min.js"
 NUDGE = "consider a light job search to check you are still learning and growing"
 
 
@@ -709,30 +705,6 @@ def test_dashboard_draws_its_charts_without_plotly_or_any_script_of_its_own(owne
     assert "dashboard.js" not in page
     assert ' style="' not in page  # nothing the CSP would refuse
     assert page.count('<svg class="plot" width="100%"') == 2
-
-
-def test_vendored_plotly_bundle_is_the_version_the_plotly_package_bundles():
-    bundle = Path(settings.BASE_DIR, "static", "vendor", "plotly", PLOTLY)
-    header = bundle.read_text(encoding="utf-8")[:500]
-    # `make plotly` builds it with the trace types the charts draw, and writes them here.
-    found = re.search(r"plotly\.js \(bar, heatmap, scatter - minified\) v(\d+\.\d+\.\d+)", header)
-    assert found, header
-    assert found.group(1) == plotly.offline.get_plotlyjs_version()
-
-
-@pytest.mark.parametrize(
-    "page",
-    ["dashboard", "history", "this month's check-in", "last month's check-in", "checklist", "settings"],
-)
-def test_no_page_loads_plotly_or_a_chart_script(owner_client, three_months, page):
-    url = {
-        "this month's check-in": reverse("checkin", args=[this_month()]),
-        "last month's check-in": reverse("checkin", args=[ago(1)]),
-    }.get(page) or reverse(page)
-    response = owner_client.get(url)
-    assert response.status_code == 200
-    assert "plotly" not in response.text.lower()
-    assert "dashboard.js" not in response.text
 
 
 # Query count -----------------------------------------------------------------------
