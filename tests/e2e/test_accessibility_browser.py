@@ -106,13 +106,6 @@ BEYOND_AXE = """
 """
 
 
-def wait_for_charts(page) -> None:
-    """Every chart drawn, each scrolled into view first (a chart may wait to be seen)."""
-    for chart in page.locator("[data-figure]").all():
-        chart.scroll_into_view_if_needed()
-        chart.locator("svg.main-svg").first.wait_for(state="attached")
-
-
 def cookie_for(user, live_server) -> dict:
     return {"name": "sessionid", "value": client_for(user).cookies["sessionid"].value, "url": live_server.url}
 
@@ -347,7 +340,6 @@ def test_every_page_has_no_accessibility_violation_in_light_and_dark_on_a_laptop
                 shown = page
                 if inspect.isgenerator(steps):  # it yields the page to check, or None for this one
                     shown = cast(Page | None, next(steps, None)) or page
-                wait_for_charts(shown)
                 where = f"{name} [{scheme}, {width}px]"
                 found += [(where, v) for v in AXE.run(shown, options=AXE_OPTIONS).response["violations"]]
                 beyond += [f"{where}: {problem}" for problem in shown.evaluate(BEYOND_AXE)]
