@@ -112,6 +112,7 @@ class Chart:
     together: Tick | None = None
     levels: list[Level] = field(default_factory=list)  # those stacked, from the foot up
     jobs: list[JobChange] = field(default_factory=list)
+    changes: list[tuple[Column, str]] = field(default_factory=list)  # where the checklist changed
     # The line chart's: each series' pieces and points, and the hours' axis on the right.
     series: list[tuple[str, list[Line], list[Point]]] = field(default_factory=list)
     right_ticks: list[Tick] = field(default_factory=list)
@@ -147,7 +148,8 @@ def _step(top: float, most_ticks: int = 5) -> int:
     return 100
 
 
-def _columns(series: list[Period], titles: list[str]) -> list[Column]:
+def _columns(series: list[Period], titles: list[str], changes: dict[date, str]) -> list[Column]:
+    """The periods' columns; hovering over one where the checklist changed says how."""
     n = len(series)
     layouts = {layout: _labelled(series, width) for layout, width in PLOT_WIDTHS.items()}
     return [
@@ -156,10 +158,14 @@ def _columns(series: list[Period], titles: list[str]) -> list[Column]:
             round(100 * i / n, 3),
             round(100 / n, 3),
             " ".join(layout for layout, labelled in layouts.items() if period.start in labelled),
-            title,
+            f"{title}. Checklist: {changes[period.start]}" if period.start in changes else title,
         )
         for i, (period, title) in enumerate(zip(series, titles, strict=True))
     ]
+
+
+def _changes(columns: list[Column], changes: dict[date, str]) -> list[tuple[Column, str]]:
+    return [(column, changes[column.period.start]) for column in columns if column.period.start in changes]
 
 
 def _labelled(series: list[Period], width: int) -> set[date]:
@@ -196,7 +202,9 @@ def _gap_title(period: Period) -> str:
     return f"{period.label}: before your first check-in"
 
 
-def together(series: list[Period], *, turn_up_level: int, together_count: int, jobs: list[Job]) -> Chart:
+def together(
+    series: list[Period], *, turn_up_level: int, together_count: int, jobs: list[Job], changes: dict[date, str]
+) -> Chart:
     """Triggers turning up per period, stacked by level, with the together line and the job
     changes. A missed period is marked as missed; one with none turning up has a 0 on the axis."""
     levels = [level for level in Level if level >= turn_up_level]
@@ -217,7 +225,7 @@ def together(series: list[Period], *, turn_up_level: int, together_count: int, j
         parts = [f"{number(period.at_level[level])} {level.label}" for level in reversed(levels)]
         what = f"{number(total)} turning up: {', '.join(parts)}" if total else "none turning up"
         titles.append(f"{_name(period)}: {what}")
-    columns = _columns(series, titles)
+    columns = _columns(series, titles, changes)
     bars = []
     for column, total in zip(columns, totals, strict=True):
         period, base = column.period, 0.0
@@ -243,6 +251,7 @@ def together(series: list[Period], *, turn_up_level: int, together_count: int, j
         together=Tick(y(together_count), f"together: {together_count}"),
         levels=levels,
         jobs=_job_changes(series, jobs),
+        changes=_changes(columns, changes),
     )
 
 
@@ -264,7 +273,7 @@ def _job_changes(series: list[Period], jobs: list[Job]) -> list[JobChange]:
     return found
 
 
-def wellbeing(series: list[Period]) -> Chart:
+def wellbeing(series: list[Period], changes: dict[date, str]) -> Chart:
     """Wellbeing, satisfaction and energy (1–5) as lines that break where a period was
     missed, with weekly hours as bars on an axis of their own."""
 
@@ -281,7 +290,7 @@ def wellbeing(series: list[Period]) -> Chart:
         if period.hours is not None:
             parts.append(f"{number(period.hours)} hours a week")
         titles.append(f"{_name(period)}: {', '.join(parts)}")
-    columns = _columns(series, titles)
+    columns = _columns(series, titles, changes)
     lines = []
     for name, _label in SCORES:
         pieces, points, previous = [], [], None
@@ -318,6 +327,7 @@ def wellbeing(series: list[Period]) -> Chart:
         bars=bars,
         series=lines,
         right_ticks=right,
+        changes=_changes(columns, changes),
     )
 
 

@@ -73,6 +73,7 @@ class Dashboard:
     together_chart: charts.Chart | None = None
     wellbeing_chart: charts.Chart | None = None
     jobs: list[Job] = field(default_factory=list)  # those that started in the range, oldest first
+    changes: dict[date, str] = field(default_factory=dict)  # {period: how the checklist changed}
 
     @property
     def ranges(self) -> list[tuple[str, str]]:
@@ -154,6 +155,8 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
     together_counts = metrics.co_occurrence(user, since, turn_up_level, among=list(alone))
     cells = metrics.strongest(user, since, kind, list(ranked.top))
     heat = [t for t in triggers.values() if t.pk in ranked.top]  # in checklist order
+    starts = metrics.trigger_starts(user, triggers=list(ranked.top))
+    changes = metrics.checklist_changes(user, since, month, kind)
 
     latest = checkins[-1]
     latest_up = latest.ratings.filter(level__gte=turn_up_level).order_by("-level")
@@ -170,23 +173,26 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
         sustained=metrics.sustained_run(checkins, together_count),
         rising=[(triggers[r.trigger_id], r) for r in metrics.rising(checkins, turn_up_level)],
         series=series,
-        heat_rows=[(t, [_heat_cell(p, cells.get((t.pk, p.start))) for p in series]) for t in heat],
+        heat_rows=[(t, [_heat_cell(p, cells.get((t.pk, p.start)), starts[t.pk]) for p in series]) for t in heat],
         heat_more=ranked.rated - len(ranked.top),
         # Bars from zero to the pair seen most often.
         pairs=[(a, b, n, round(100 * n / pairs[0][2], 1)) for a, b, n in pairs],
         pair_more=ranked.turning_up - len(alone),
         together_chart=charts.together(
-            series, turn_up_level=turn_up_level, together_count=together_count, jobs=jobs
+            series, turn_up_level=turn_up_level, together_count=together_count, jobs=jobs, changes=changes
         ),
-        wellbeing_chart=charts.wellbeing(series),
+        wellbeing_chart=charts.wellbeing(series, changes),
         jobs=jobs,
+        changes=changes,
     )
 
 
-def _heat_cell(period: metrics.Period, cell: tuple[int, int, str] | None) -> HeatCell:
+def _heat_cell(period: metrics.Period, cell: tuple[int, int, str] | None, start: date) -> HeatCell:
     if cell is not None:
         level, rated, note = cell
         return HeatCell(f"l{level}", Level(level).label, _detail(period.kind, rated, note))
+    if add_months(period.start, metrics.MONTHS_IN[period.kind]) <= start:
+        return HeatCell("", "Not on the checklist yet")
     if period.checkins:
         return HeatCell("none", "Not rated")
     if period.missed:

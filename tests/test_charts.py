@@ -23,7 +23,7 @@ def months(first: date, count: int, kind: str = "month", **numbers) -> list[Peri
 
 
 def labelled(series: list[Period], layout: str) -> list[str]:
-    columns = charts.together(series, turn_up_level=2, together_count=3, jobs=[]).columns
+    columns = charts.together(series, turn_up_level=2, together_count=3, jobs=[], changes={}).columns
     return [c.period.label for c in columns if layout in c.layouts.split()]
 
 
@@ -69,7 +69,7 @@ def test_quarters_read_q1_to_q4_and_years_read_as_years():
 )
 def test_the_bar_charts_axis_counts_in_round_steps_up_to_fifty_triggers(highest, ticks):
     series = months(date(2026, 1, 1), 12, checkins=1, at_level=(0, 0, highest, 0), turning_up=highest)
-    chart = charts.together(series, turn_up_level=2, together_count=3, jobs=[])
+    chart = charts.together(series, turn_up_level=2, together_count=3, jobs=[], changes={})
     assert [int(t.label) for t in chart.ticks] == ticks
     assert chart.ticks[0].y == chart.bottom and chart.ticks[-1].y >= chart.top
 

@@ -20,6 +20,7 @@ from assessments.metrics import Period, period_start
 from assessments.models import (
     FIRST_MONTH,
     CheckIn,
+    ChecklistChange,
     Job,
     Level,
     Rating,
@@ -109,7 +110,11 @@ def dashboard(client, range_key: str | None = None, **headers):
 
 @pytest.fixture
 def four(owner):
-    return [make_trigger(owner, title) for title in ("Alpha", "Bravo", "Charlie", "Delta")]
+    """Four triggers on the checklist since long before any check-in: it hasn't changed since."""
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    triggers = [make_trigger(owner, title, created=since) for title in ("Alpha", "Bravo", "Charlie", "Delta")]
+    ChecklistChange.objects.filter(user=owner).delete()
+    return triggers
 
 
 # Who sees it -----------------------------------------------------------------------
@@ -618,6 +623,29 @@ def test_co_occurrence_is_replaced_by_a_sentence_when_no_two_triggers_turned_up_
     assert '<ol class="pairs"' not in page
 
 
+def test_the_charts_mark_a_month_the_checklist_changed_and_the_heatmap_starts_a_trigger_when_it_was_added(
+    owner_client, owner, three_months
+):
+    added = make_trigger(owner, "Pay freeze")  # this month, after the check-ins before
+    Rating.objects.create(checkin=CheckIn.objects.get(user=owner, month=this_month()), trigger=added, level=2)
+    three_months[0].reword("Alpha, reworded")
+    response = dashboard(owner_client)
+    said = "2 changes: added “Pay freeze”; reworded “Alpha” to “Alpha, reworded”"
+    for chart in (together_chart(response), wellbeing_chart(response)):
+        assert [(c.period.start, text) for c, text in chart.changes] == [(this_month(), said)]
+        assert column(chart, this_month()).title.endswith(f". Checklist: {said}")
+        assert not column(chart, ago(2)).title.endswith(said)
+    assert f"Checklist changes in this period: {this_month():%b %Y}: {said}." in visible_text(response.text)
+    heat = dict(board(response).heat_rows)
+    cells = heat[added]
+    assert [(c.css, c.word) for c in cells[-3:]] == [
+        ("", "Not on the checklist yet"),
+        ("", "Not on the checklist yet"),
+        ("l2", "Clear"),
+    ]
+    assert [c.css for c in heat[three_months[3]][-3:]] == ["none", "missed", "l3"]
+
+
 def test_a_retired_trigger_still_appears_in_the_charts_for_months_it_was_rated(owner_client, three_months):
     three_months[3].retire()
     response = dashboard(owner_client)
@@ -727,9 +755,9 @@ def fill_years(user, years: int, *, before: date) -> None:
 
 # Session, user, settings, check-ins with what turned up, current job, the periods,
 # triggers, the triggers that turned up most and how many did, the
-# heatmap's cells, pairs, the latest ratings, rising and the jobs to mark: none of them
-# grows with the years.
-MAX_QUERIES = 14
+# heatmap's cells and when its triggers began, pairs, the latest ratings, rising, the jobs
+# and the checklist's changes to mark: none of them grows with the years.
+MAX_QUERIES = 16
 
 
 @pytest.mark.parametrize("range_key", ["12m", "3y", "all"])
