@@ -30,8 +30,9 @@ demo: $(VENV)/.base
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two processes (pytest-xdist), one a core; tests/conftest.py says which tests go together.
 test: $(VENV)/.test
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses 2
 
 bench: $(VENV)/.test
 	$(PY) bench/dashboard.py

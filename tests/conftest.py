@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from time_machine import TimeMachineFixture
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
 from assessments import exports, sharing
 from assessments.models import Job, UserSettings, this_month
@@ -28,6 +30,23 @@ settings.register_profile(
     "ci", settings.get_profile("dev"), max_examples=60, derandomize=True, database=None, print_blob=True
 )
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+# Under pytest-xdist (`make test`), each test goes to whichever process is free, except the
+# tests of these modules, which go to one process together: their module's fixture is
+# costly (the production tests build and serve the app). xdist's own xdist_group mark does
+# this, but not under pytest 9.
+TOGETHER = ("tests/e2e/test_production_browser.py",)
+
+
+class Scheduling(LoadScopeScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::")[0]
+        return module if module in TOGETHER else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling:
+    return Scheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
