@@ -203,7 +203,12 @@ def _gap_title(period: Period) -> str:
 
 
 def together(
-    series: list[Period], *, turn_up_level: int, together_count: int, jobs: list[Job], changes: dict[date, str]
+    series: list[Period],
+    *,
+    turn_up_level: int,
+    together_count: int,
+    jobs: list[Job],
+    changes: dict[date, str],
 ) -> Chart:
     """Triggers turning up per period, stacked by level, with the together line and the job
     changes. A missed period is marked as missed; one with none turning up has a 0 on the axis."""

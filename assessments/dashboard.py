@@ -173,7 +173,9 @@ def _with_trends(dashboard: Dashboard, user, checkins: list[metrics.CheckInTurni
         sustained=metrics.sustained_run(checkins, together_count),
         rising=[(triggers[r.trigger_id], r) for r in metrics.rising(checkins, turn_up_level)],
         series=series,
-        heat_rows=[(t, [_heat_cell(p, cells.get((t.pk, p.start)), starts[t.pk]) for p in series]) for t in heat],
+        heat_rows=[
+            (t, [_heat_cell(p, cells.get((t.pk, p.start)), starts[t.pk]) for p in series]) for t in heat
+        ],
         heat_more=ranked.rated - len(ranked.top),
         # Bars from zero to the pair seen most often.
         pairs=[(a, b, n, round(100 * n / pairs[0][2], 1)) for a, b, n in pairs],
