@@ -65,19 +65,12 @@ class MonthField(forms.DateField):
         return day and day.replace(day=1)
 
 
-class ExportForm(forms.Form):
-    start = MonthField(label="From")
-    end = MonthField(label="To")
-    talking_points = forms.BooleanField(label="Talking points", required=False)
-    notes = forms.BooleanField(label="Notes on shown triggers", required=False)
-    scores = forms.BooleanField(label="Wellbeing, satisfaction, energy and weekly hours", required=False)
+class VisibilityForm(forms.Form):
+    """Show, Theme only or Hide for each trigger, starting from the saved choices."""
 
     def __init__(self, data, *, triggers: list[Trigger], saved: dict):
-        # Unbound until the person has chosen something: then the saved choices apply.
-        super().__init__(data if data and "start" in data else None)
+        super().__init__(data)
         self.triggers = triggers
-        for name in ("start", "end"):
-            self.fields[name].widget.attrs["max"] = f"{this_month():%Y-%m}"
         self.initial = {key: value for key, value in saved.items() if key != "visibility"}
         for trigger in triggers:
             name = f"t_{trigger.pk}"
@@ -86,6 +79,29 @@ class ExportForm(forms.Form):
                 label=trigger.title, choices=VISIBILITY, widget=forms.RadioSelect, required=False
             )
             self.initial[name] = saved["visibility"][str(trigger.pk)]
+
+    def visibility(self) -> dict[str, str]:
+        """The cleaned choices, or the initial ones when nothing was sent."""
+        values = self.cleaned_data if self.is_bound else self.initial
+        return {str(t.pk): values[f"t_{t.pk}"] or self.initial[f"t_{t.pk}"] for t in self.triggers}
+
+    def trigger_fields(self):
+        """(trigger, its choice) pairs: the page shows each one's theme and privacy beside it."""
+        return [(trigger, self[f"t_{trigger.pk}"]) for trigger in self.triggers]
+
+
+class ExportForm(VisibilityForm):
+    start = MonthField(label="From")
+    end = MonthField(label="To")
+    talking_points = forms.BooleanField(label="Talking points", required=False)
+    notes = forms.BooleanField(label="Notes on shown triggers", required=False)
+    scores = forms.BooleanField(label="Wellbeing, satisfaction, energy and weekly hours", required=False)
+
+    def __init__(self, data, *, triggers: list[Trigger], saved: dict):
+        # Unbound until the person has chosen something: then the saved choices apply.
+        super().__init__(data if data and "start" in data else None, triggers=triggers, saved=saved)
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs["max"] = f"{this_month():%Y-%m}"
 
     def clean(self):
         super().clean()
@@ -102,14 +118,8 @@ class ExportForm(forms.Form):
             "start": values["start"],
             "end": values["end"],
             **{name: values[name] for name in INCLUDES},
-            "visibility": {
-                str(t.pk): values[f"t_{t.pk}"] or self.initial[f"t_{t.pk}"] for t in self.triggers
-            },
+            "visibility": self.visibility(),
         }
-
-    def trigger_fields(self):
-        """(trigger, its choice) pairs: the page shows each one's theme and privacy beside it."""
-        return [(trigger, self[f"t_{trigger.pk}"]) for trigger in self.triggers]
 
 
 class Refused(forms.ValidationError):
@@ -266,7 +276,6 @@ def build(user, choices: dict) -> Export:
     visibility = {t.pk: chosen.get(str(t.pk), HIDE if t.private else SHOW) for t in triggers}
     shown = {t.pk: t for t in triggers if visibility[t.pk] == SHOW}
     themed = {t.pk: theme_of(t) for t in triggers if visibility[t.pk] == THEME}
-    lone = sorted(theme for theme, n in Counter(themed.values()).items() if n < THEME_ONLY_AT_LEAST)
 
     fields = ["month"]
     fields += SCORES if choices["scores"] else []
@@ -283,8 +292,8 @@ def build(user, choices: dict) -> Export:
 
     # shown trigger → (levels before, levels now)
     levels: defaultdict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    # (check-in, theme) → its "theme only" triggers rated there
-    rated: defaultdict[tuple[int, str], set[int]] = defaultdict(set)
+    # (month, theme) → its "theme only" triggers rated then
+    rated: defaultdict[tuple[date, str], set[int]] = defaultdict(set)
     # now? → theme → its ones turning up
     up: dict[bool, defaultdict[str, set[int]]] = {False: defaultdict(set), True: defaultdict(set)}
     # check-in → theme → how many of its "theme only" ones turn up
@@ -298,25 +307,12 @@ def build(user, choices: dict) -> Export:
             month.lines.append(Line(shown[trigger_id].title, level, note if choices["notes"] else ""))
         else:
             theme = themed[trigger_id]
-            rated[checkin_id, theme].add(trigger_id)
+            rated[month.month, theme].add(trigger_id)
             if level >= turn_up_level:
                 up[now][theme].add(trigger_id)
                 counts[checkin_id][theme] += 1
 
-    # A check-in that rated one "theme only" trigger of a theme would name it by its count.
-    alone = defaultdict(list)  # theme → months where only one of its "theme only" ones was rated
-    for (checkin_id, theme), pks in rated.items():
-        if len(pks) < THEME_ONLY_AT_LEAST:
-            alone[theme].append(months[checkin_id].month)
-    refusals = [_lone_theme(theme) for theme in lone]
-    refusals += [
-        _alone_in(theme, min(m for m in dates if m >= start))
-        for theme, dates in sorted(alone.items())
-        if theme not in lone and max(dates) >= start
-    ]
-    if refusals:
-        raise Refused(refusals)
-
+    alone = refuse_telling_counts(themed, rated, start)
     for checkin_id, month in months.items():
         month.lines.sort(key=lambda line: (-line.level, line.label))
         month.themes = sorted(counts[checkin_id].items())
@@ -325,7 +321,7 @@ def build(user, choices: dict) -> Export:
     # The previous period isn't shown, so a theme with a lone month there is left out of
     # "what changed" rather than refused.
     compared = {theme for theme in themed.values() if theme not in alone}
-    rated_now = {theme for (checkin_id, theme) in rated if months[checkin_id].month >= start}
+    rated_now = {theme for (month, theme) in rated if month >= start}
     return Export(
         start=start,
         end=end,
@@ -335,9 +331,31 @@ def build(user, choices: dict) -> Export:
         months=list(reversed(now)),
         together_now=now[-1].turning_up if now else None,
         together_before=before[-1].turning_up if before else None,
-        changes=_changes(levels, shown, turn_up_level, up, compared & rated_now),
+        changes=what_changed(levels, shown, turn_up_level, up, compared & rated_now),
         turn_up_level=turn_up_level,
     )
+
+
+def refuse_telling_counts(themed: dict[int, str], rated: dict, start: date) -> dict[str, list[date]]:
+    """Raise `Refused` when a theme's count would tell which "theme only" trigger it is
+    about: a theme with only one trigger on Theme only, or a month from `start` on in which
+    only one of them was rated. `themed` is {trigger: its theme}, for those on Theme only;
+    `rated` is {(month, theme): its "theme only" triggers rated that month}. Returns the
+    months before `start` where one was rated alone, by theme."""
+    lone = sorted(theme for theme, n in Counter(themed.values()).items() if n < THEME_ONLY_AT_LEAST)
+    alone = defaultdict(list)  # theme → months where only one of its "theme only" ones was rated
+    for (month, theme), pks in rated.items():
+        if len(pks) < THEME_ONLY_AT_LEAST:
+            alone[theme].append(month)
+    refusals = [_lone_theme(theme) for theme in lone]
+    refusals += [
+        _alone_in(theme, min(m for m in dates if m >= start))
+        for theme, dates in sorted(alone.items())
+        if theme not in lone and max(dates) >= start
+    ]
+    if refusals:
+        raise Refused(refusals)
+    return alone
 
 
 def _lone_theme(theme: str) -> str:
@@ -361,8 +379,11 @@ def _turning_up(theme: str, n: int) -> str:
     return f"{theme}: {n or 'no'} trigger{'' if n == 1 else 's'} turning up"
 
 
-def _changes(levels, shown, turn_up_level, up, themes) -> dict[str, list[str]]:
-    """Shown triggers by title; "theme only" ones as their theme's count, never one by one."""
+def what_changed(levels, shown, turn_up_level, up, themes) -> dict[str, list[str]]:
+    """New, worse, better and resolved, from an earlier period to a later one: shown triggers
+    by title; "theme only" ones as their theme's count, never one by one. `levels` is {shown
+    trigger: (its levels before, its levels now)}, `up` {now?: {theme: its "theme only" ones
+    turning up}}, `themes` those to compare."""
     changes: dict[str, list[str]] = {"new": [], "worse": [], "better": [], "resolved": []}
     for trigger_id, (before, now) in levels.items():
         up_now = bool(now) and max(now) >= turn_up_level

@@ -353,10 +353,15 @@ class Ranked:
     turning_up: int  # how many of them turned up at least once
 
 
-def ranked(user, since: date, turn_up_level: int, limit: int) -> Ranked:
-    """The `limit` triggers that turned up most often since `since` (then the most often
-    rated), ranked by the database, and how many there were in all."""
-    ratings = Rating.objects.filter(checkin__user=user, checkin__month__gte=since)
+def ranked(
+    user, since: date, turn_up_level: int, limit: int, *, until: date | None = None, among=None
+) -> Ranked:
+    """The `limit` triggers that turned up most often from `since` (to `until`), then the
+    most often rated, ranked by the database, and how many there were in all; only the
+    triggers `among`, when given."""
+    ratings = Rating.objects.filter(_between(since, until), checkin__user=user)
+    if among is not None:
+        ratings = ratings.filter(trigger__in=among)
     up = Q(level__gte=turn_up_level)
     top = (
         ratings.values_list("trigger_id")
@@ -369,15 +374,18 @@ def ranked(user, since: date, turn_up_level: int, limit: int) -> Ranked:
     return Ranked({trigger: (n_up, n) for trigger, n_up, n in top}, totals["rated"], totals["up"])
 
 
-def co_occurrence(user, since: date, turn_up_level: int, among=None) -> dict[tuple[int, int], int]:
-    """{(i, j): in how many check-ins since `since` triggers i and j both turned up}, i < j;
-    only pairs of the triggers `among`, when given (the square of all could be long)."""
+def co_occurrence(
+    user, since: date, turn_up_level: int, among=None, *, until: date | None = None, limit: int | None = None
+) -> dict[tuple[int, int], int]:
+    """{(i, j): in how many check-ins from `since` (to `until`) triggers i and j both turned
+    up}, i < j; only pairs of the triggers `among`, when given (the square of all could be
+    long); only the `limit` most frequent, when given, most frequent first."""
     both = Q() if among is None else Q(trigger__in=among, checkin__ratings__trigger__in=among)
     rows = (
         Rating.objects.filter(
             both,
+            _between(since, until),
             checkin__user=user,
-            checkin__month__gte=since,
             level__gte=turn_up_level,
             checkin__ratings__level__gte=turn_up_level,
             checkin__ratings__trigger__gt=F("trigger"),
@@ -385,7 +393,14 @@ def co_occurrence(user, since: date, turn_up_level: int, among=None) -> dict[tup
         .values_list("trigger_id", "checkin__ratings__trigger")
         .annotate(n=Count("pk"))
     )
+    if limit is not None:
+        rows = rows.order_by("-n", "trigger_id", "checkin__ratings__trigger")[:limit]
     return {(i, j): n for i, j, n in rows}
+
+
+def _between(since: date, until: date | None) -> Q:
+    """Ratings of the check-ins from `since`, to `until` when given."""
+    return Q(checkin__month__gte=since) & (Q() if until is None else Q(checkin__month__lte=until))
 
 
 def strongest(user, since: date, kind: str, triggers) -> dict[tuple[int, date], tuple[int, int, str]]:
