@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import path, register_converter
 
 from . import views
-from .models import FIRST_MONTH
+from .models import FIRST_MONTH, this_month
 
 
 class MonthConverter:
@@ -23,6 +23,21 @@ class MonthConverter:
         return f"{value:%Y-%m}"
 
 
+class YearConverter:
+    """`2026` in a URL: a year from 1970 to this one; any other has no address."""
+
+    regex = r"\d{4}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not FIRST_MONTH.year <= year <= this_month().year:
+            raise ValueError(year)
+        return year
+
+    def to_url(self, value: int) -> str:
+        return f"{value:04d}"
+
+
 class ActionConverter:
     regex = "up|down|private|retire|restore|delete"
 
@@ -40,6 +55,7 @@ class FormatConverter(ActionConverter):
 register_converter(MonthConverter, "month")
 register_converter(FormatConverter, "format")
 register_converter(ActionConverter, "action")
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -49,6 +65,9 @@ urlpatterns = [
     path("check-in/<month:month>/", views.checkin, name="checkin"),
     path("history/", views.history, name="history"),
     path("search/", views.search_notes, name="search"),
+    path("insights/", views.insights_page, name="insights"),
+    path("year/", views.year_latest, name="year_latest"),
+    path("year/<year:year>/", views.year_page, name="year"),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/add/", views.trigger_add, name="trigger_add"),
     path("checklist/changes/", views.checklist_changes, name="checklist_changes"),

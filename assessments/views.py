@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, exports, mail, reminders, search, sharing, throttle
+from . import backup, exports, insights, mail, reminders, search, sharing, throttle, year_review
 from .dashboard import build as build_dashboard
 from .defaults import THEMES
 from .forms import (
@@ -790,3 +790,43 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         {"title": "Not found", "message": "There is nothing here."},
         status=404,
     )
+
+
+# What goes with satisfaction, and the year in review -----------------------------------
+
+
+@require_GET
+def insights_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights.html", {"insights": insights.build(request.user)})
+
+
+@require_GET
+def year_latest(request: HttpRequest) -> HttpResponse:
+    """The latest year with a check-in, or this year when there is none."""
+    years = year_review.years_with_checkins(request.user)
+    return redirect("year", year=years[-1] if years else this_month().year)
+
+
+@require_GET
+def year_page(request: HttpRequest, year: int) -> HttpResponse:
+    triggers = list(Trigger.objects.filter(user=request.user).defer("description"))
+    # Unbound until the person chooses: then the export's remembered choices apply.
+    chosen = any(key.startswith("t_") for key in request.GET)
+    saved = exports.saved_choices(request.user, triggers)
+    form = exports.VisibilityForm(request.GET if chosen else None, triggers=triggers, saved=saved)
+    review, refused = None, []
+    if not chosen or form.is_valid():
+        try:
+            review = year_review.build(request.user, year, triggers=triggers, visibility=form.visibility())
+        except exports.Refused as refusal:
+            refused = refusal.messages
+    context = {
+        "year": year,
+        "years": year_review.years_with_checkins(request.user),
+        "review": review,
+        "form": form,
+        "refused": refused,
+        "query": request.GET.urlencode() if chosen else "",
+        "this_year": this_month().year,
+    }
+    return render(request, "year.html", context, status=200 if review else 400)

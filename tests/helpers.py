@@ -226,6 +226,7 @@ def url_for(pattern: URLPattern, world: dict[str, Any]) -> str:
     assert pattern.name is not None
     values = {
         "month": this_month(),
+        "year": this_month().year,
         "action": "private",
         "fmt": "markdown",
         "token": world["token"],
