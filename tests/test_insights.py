@@ -5,8 +5,11 @@ past (from January 2024), so nothing here depends on today."""
 import re
 from datetime import date
 from html import unescape
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessments import insights
@@ -284,3 +287,32 @@ def test_the_page_runs_as_many_queries_for_twenty_years_as_for_one(
     assert response.context["insights"].same[0].up.months + response.context["insights"].same[
         0
     ].down.months == (12 * years)
+
+
+# The demo --------------------------------------------------------------------------
+
+
+def demo_findings() -> dict:
+    call_command("seed_demo", stdout=StringIO())
+    demo = get_user_model().objects.get(username="demo")
+    return {(f.trigger.position, f.measure, f.when): f for f in insights.build(demo).findings}
+
+
+def test_the_demo_shows_lower_satisfaction_in_months_growth_stalled_and_lower_wellbeing_with_distrust(db):
+    findings = demo_findings()
+    growth = findings[8, "satisfaction", SAME]  # Lack of career improvement or growth potential
+    assert growth.shown and growth.up.months >= 10 and growth.down.months >= 10
+    assert growth.difference <= -2.0
+    # It is the clearest finding about job satisfaction, in the same month and a month later.
+    for when in (SAME, LATER):
+        satisfaction = [
+            f for f in findings.values() if f.measure == "satisfaction" and f.when == when and f.shown
+        ]
+        assert max(satisfaction, key=lambda f: f.size).trigger.position == 8
+    trust = findings[4, "wellbeing", SAME]  # Lack of trust in the managerial relationship (private)
+    assert trust.shown and trust.difference <= -2.0
+
+
+def test_the_demo_is_the_same_every_time_it_is_made(db):
+    first = {key: (f.up, f.down) for key, f in demo_findings().items()}
+    assert {key: (f.up, f.down) for key, f in demo_findings().items()} == first

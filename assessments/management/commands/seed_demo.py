@@ -1,9 +1,11 @@
 """A demo account with three years of monthly check-ins that tell a story.
 
 A few triggers are always faintly there; then, in the last year of the first job,
-several rise together; after a job change things are calmer. The checklist changes along
-the way: a trigger reworded, one added in the bad year, one kept private for a while, one
-retired after the job change.
+several rise together; after a job change things are calmer. Growth stalls first: a
+promotion is put off in the calm first year, and job satisfaction sinks with it, so "What
+goes with your satisfaction" has a clear finding with enough months on both sides. The
+checklist changes along the way: a trigger reworded, one added in the bad year, one kept
+private for a while, one retired after the job change.
 """
 
 import random
@@ -45,11 +47,31 @@ STORY = {
     9: (0, True),  # unsatisfied
     10: (0, False),
 }
+GROWTH, TRUST = 8, 4
+STALLED = range(3, 9)  # first-year months in which the promotion is put off
 NOTES = {
     0: "Values talk at the all-hands, the opposite in the roadmap review.",
     1: "Quarter planning was all about the dashboard numbers again.",
     4: "Decisions about my project made without me.",
     8: "Promotion conversation pushed to next cycle, again.",
+}
+
+# What the person wanted to raise at their 1:1, by month of the three years.
+TALKING_POINTS = {
+    0: "Ask about the roadmap for next quarter.",
+    3: "Promotion: what would the next step need from me this year?",
+    6: "The promotion is on hold again. What is the plan, and when?",
+    9: "Training budget for the spring: the data engineering course.",
+    12: "The new manager: how do we want to work together?",
+    15: "Ask about the roadmap for next quarter.",
+    17: "Decisions about my project are made without me. I want to be in the room.",
+    19: "The dashboard numbers are driving the roadmap. Can we keep time for research?",
+    21: "Workload: weekly hours are up for three months in a row.",
+    23: "Handing over my projects before I leave.",
+    24: "First month at Duo: what does a good first quarter look like?",
+    28: "Ask about the roadmap for next quarter.",
+    31: "Sales requests: who decides what the platform team works on?",
+    34: "Growth: which conference could I speak at next year?",
 }
 
 
@@ -109,27 +131,39 @@ class Command(BaseCommand):
                 strain = (index - 12) / 11  # the bad year, getting worse
             else:
                 strain = -0.5
-            checkin = CheckIn.objects.create(
-                user=user,
-                month=month,
-                wellbeing=max(1, min(5, round(4 - 2.5 * strain + rng.uniform(-0.5, 0.5)))),
-                satisfaction=max(1, min(5, round(4 - 3 * strain + rng.uniform(-0.5, 0.5)))),
-                energy=max(1, min(5, round(4 - 2 * strain + rng.uniform(-0.6, 0.6)))),
-                hours=round(40 + 8 * max(strain, 0) + rng.uniform(-3, 3)),
-                talking_points="Ask about the roadmap for next quarter." if index % 3 == 0 else "",
-            )
-            ratings = []
+            levels = {}
             for position, (base, rises) in STORY.items():
                 level = base + (round(2.4 * strain + rng.uniform(-0.4, 0.4)) if rises else 0)
-                level = max(
+                levels[position] = max(
                     Level.NOT_PRESENT,
                     min(Level.STRONG, level if strain >= 0 else base - (rng.random() < 0.5)),
                 )
-                note = NOTES.get(position, "") if level == Level.STRONG else ""
-                if position != 2 or index < RETIRED:
-                    ratings.append(
-                        Rating(checkin=checkin, trigger=triggers[position], level=level, note=note)
-                    )
+            stalled = index in STALLED
+            if stalled:
+                levels[GROWTH] = Level.CLEAR
+            if 12 <= index < 24:
+                levels[TRUST] = min(Level.STRONG, levels[TRUST] + 1)  # a new manager, early on
+            checkin = CheckIn.objects.create(
+                user=user,
+                month=month,
+                wellbeing=_score(
+                    4 - 2 * strain - 0.8 * (levels[TRUST] >= Level.CLEAR) + rng.uniform(-0.5, 0.5)
+                ),
+                satisfaction=_score(4 - 3 * strain - 1.5 * stalled + rng.uniform(-0.5, 0.5)),
+                energy=_score(4 - 2 * strain + rng.uniform(-0.6, 0.6)),
+                hours=round(40 + 8 * max(strain, 0) + rng.uniform(-3, 3)),
+                talking_points=TALKING_POINTS.get(index, ""),
+            )
+            ratings = [
+                Rating(
+                    checkin=checkin,
+                    trigger=triggers[position],
+                    level=level,
+                    note=NOTES.get(position, "") if level == Level.STRONG else "",
+                )
+                for position, level in levels.items()
+                if position != 2 or index < RETIRED
+            ]
             if index >= ADDED:
                 level = round(3 * strain + rng.uniform(-0.4, 0.4)) if strain >= 0 else int(rng.random() < 0.3)
                 ratings.append(
@@ -138,3 +172,7 @@ class Command(BaseCommand):
             Rating.objects.bulk_create(ratings)
         CheckIn.objects.filter(user=user).update(backfilled=False)
         self.stdout.write(f"Demo account ready: log in as '{USERNAME}' with password '{PASSWORD}'.")
+
+
+def _score(value: float) -> int:
+    return max(1, min(5, round(value)))
