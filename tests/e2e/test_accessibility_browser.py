@@ -241,6 +241,12 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         yield opened.value
         opened.value.close()
 
+    last_year = add_months(month, -12).year  # a whole year of the demo's check-ins
+
+    def year_choices(page):
+        page.goto(f"/year/{last_year}/")
+        page.get_by_text("Triggers on this page").click()
+
     def settings_refused(page):
         page.goto("/settings/")
         jobs = page.get_by_role("region", name="Jobs")
@@ -287,6 +293,14 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("export, its links' openings shown", demo, links_opened),
         ("export, a link just made", demo, link_made),
         ("export, printable page", demo, printable),
+        ("what goes with your satisfaction", demo, goto("/insights/")),
+        ("year in review", demo, goto(f"/year/{last_year}/")),
+        ("year in review, choosing its triggers", demo, year_choices),
+        (
+            "year in review, Theme only refused",
+            demo,
+            goto(f"/year/{last_year}/?t_{people['alone_in_theme'].pk}=theme"),
+        ),
         ("settings", demo, goto("/settings/")),
         ("settings, editing a job", demo, goto(f"/settings/jobs/{people['job'].pk}/edit/")),
         ("settings, job refused", demo, settings_refused),
@@ -300,6 +314,8 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("check-in, first ever", newcomer, goto(f"/check-in/{month:%Y-%m}/")),
         ("history, empty", newcomer, goto("/history/")),
         ("search notes, nothing found", newcomer, goto("/search/?q=again")),
+        ("what goes with your satisfaction, nothing rated", newcomer, goto("/insights/")),
+        ("year in review, no check-ins", newcomer, goto(f"/year/{month.year}/")),
         ("settings, address verified", newcomer, goto("/settings/")),
     ]
 
