@@ -8,7 +8,7 @@ when each side has at least `AT_LEAST` months: fewer are too few to say anything
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, DateField, F, Func, Q
+from django.db.models import Aggregate, Avg, Count, DateField, F, Func, Q, QuerySet
 
 from .models import Level, Rating, Trigger, UserSettings
 
@@ -55,11 +55,13 @@ class Finding:
     @property
     def up_mean(self) -> float:
         """The mean as shown, to one decimal: the difference is taken between these, so
-        the numbers on the page add up."""
+        the numbers on the page add up. Only for a finding that is shown."""
+        assert self.up.mean is not None
         return round(self.up.mean, 1)
 
     @property
     def down_mean(self) -> float:
+        assert self.down.mean is not None
         return round(self.down.mean, 1)
 
     @property
@@ -103,11 +105,14 @@ class Insights:
         return Level(self.turn_up_level).label
 
 
-def _sides(ratings, turn_up_level: int, score_of) -> dict[str, Avg | Count]:
+def _sides(ratings, turn_up_level: int, score_of) -> QuerySet:
     """Each measure's mean and number of months, turning up and not: Avg and Count skip a
     month without that score."""
     up, down = Q(level__gte=turn_up_level), Q(level__lt=turn_up_level)
-    aggregates = {"rated_up": Count("pk", filter=up), "rated_down": Count("pk", filter=down)}
+    aggregates: dict[str, Aggregate] = {
+        "rated_up": Count("pk", filter=up),
+        "rated_down": Count("pk", filter=down),
+    }
     for measure in MEASURES:
         for side, condition in (("up", up), ("down", down)):
             aggregates[f"{measure}_{side}"] = Avg(score_of(measure), filter=condition)

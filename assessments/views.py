@@ -796,19 +796,19 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 @require_GET
-def insights_page(request: HttpRequest) -> HttpResponse:
+def insights_page(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "insights.html", {"insights": insights.build(request.user)})
 
 
 @require_GET
-def year_latest(request: HttpRequest) -> HttpResponse:
+def year_latest(request: HtmxHttpRequest) -> HttpResponse:
     """The latest year with a check-in, or this year when there is none."""
     years = year_review.years_with_checkins(request.user)
     return redirect("year", year=years[-1] if years else this_month().year)
 
 
 @require_GET
-def year_page(request: HttpRequest, year: int) -> HttpResponse:
+def year_page(request: HtmxHttpRequest, year: int) -> HttpResponse:
     triggers = list(Trigger.objects.filter(user=request.user).defer("description"))
     # Unbound until the person chooses: then the export's remembered choices apply.
     chosen = any(key.startswith("t_") for key in request.GET)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
+from typing import Any
 
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -130,8 +131,9 @@ def build(user, year: int, *, triggers: list[Trigger], visibility: dict[str, str
         checkin__user=user, checkin__month__gte=first, checkin__month__lte=last, trigger__in=[*shown, *themed]
     )
     rows = list(ratings.values_list("trigger_id", "checkin__month", "level"))
-    rated = defaultdict(set)  # (month, theme) → its "theme only" triggers rated then
-    turning_up = defaultdict(int)  # month → triggers on the page turning up
+    # (month, theme) → its "theme only" triggers rated then
+    rated: defaultdict[tuple[date, str], set[int]] = defaultdict(set)
+    turning_up: defaultdict[date, int] = defaultdict(int)  # month → triggers on the page turning up
     for trigger_id, month, rating in rows:
         if trigger_id in themed:
             rated[month, themed[trigger_id]].add(trigger_id)
@@ -150,7 +152,11 @@ def build(user, year: int, *, triggers: list[Trigger], visibility: dict[str, str
         else Month(month)
         for month in (date(year, n, 1) for n in range(1, last.month + 1))
     ]
-    counts = {"shown": len(shown), "themed": len(themed), "hidden": len(triggers) - len(shown) - len(themed)}
+    counts: dict[str, Any] = {
+        "shown": len(shown),
+        "themed": len(themed),
+        "hidden": len(triggers) - len(shown) - len(themed),
+    }
     if not checkins:
         return YearReview(year=year, months=months, **counts)
 
@@ -192,9 +198,11 @@ def _halves(months: list[Month], rows, shown: dict, themed: dict, level: int) ->
     half = len(checked_in) // 2
     before, after = checked_in[:half], checked_in[-half:]
     later = {m.month: True for m in after} | {m.month: False for m in before}
-    levels = defaultdict(lambda: ([], []))  # shown trigger → (levels before, levels after)
-    up = {False: defaultdict(set), True: defaultdict(set)}  # after? → theme → its ones turning up
-    rated_after = set()
+    # shown trigger → (levels before, levels after)
+    levels: defaultdict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    # after? → theme → its ones turning up
+    up: dict[bool, defaultdict[str, set[int]]] = {False: defaultdict(set), True: defaultdict(set)}
+    rated_after: set[str] = set()
     for trigger_id, month, rating in rows:
         if month not in later:
             continue  # the middle check-in

@@ -17,6 +17,7 @@ from assessments.insights import LATER, SAME, Side
 from assessments.models import CheckIn, Rating, UserSettings, add_months
 
 from .factories import make_checkin, make_trigger
+from .helpers import search
 
 JAN_2024 = date(2024, 1, 1)
 
@@ -194,7 +195,7 @@ def test_the_page_says_each_difference_in_words_of_association(owner_client, gro
 
 def test_the_page_has_the_same_numbers_as_a_table(owner_client, growth):
     html = owner_client.get(reverse("insights")).content.decode()
-    same = re.search(r'<section aria-labelledby="same-heading">.*?</section>', html, re.S).group(0)
+    same = search(r'<section aria-labelledby="same-heading">.*?</section>', html, re.S).group(0)
     rows = [
         " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in re.findall(r"<tr>.*?</tr>", same)
     ]

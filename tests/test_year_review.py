@@ -26,7 +26,7 @@ def text(response) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
-def page(client, year: int = YEAR, **choices):
+def page(client, year: int = YEAR, /, **choices):
     return client.get(reverse("year", args=[year]), choices)
 
 
