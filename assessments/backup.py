@@ -80,6 +80,7 @@ def dump(user) -> dict:
             {
                 "id": t.pk,
                 "title": t.title,
+                "short_name": t.short_name,
                 "description": t.description,
                 "theme": t.theme,
                 "private": t.private,
@@ -293,6 +294,8 @@ def read(user, data: dict):
             Trigger(
                 user=user,
                 title=_field(item, "title", str, where),
+                # Backups written before short names existed have none.
+                short_name=_field(item, "short_name", str, where, optional=True) or "",
                 description=_text(item, "description", where, Trigger.description.field.max_length),
                 theme=_field(item, "theme", str, where),
                 private=_field(item, "private", bool, where),

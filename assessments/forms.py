@@ -148,7 +148,7 @@ class SearchForm(forms.Form):
 class TriggerForm(forms.ModelForm):
     class Meta:
         model = Trigger
-        fields = ["title", "description", "theme"]
+        fields = ["title", "short_name", "description", "theme"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "theme": forms.TextInput(attrs={"list": "themes"}),
@@ -157,6 +157,9 @@ class TriggerForm(forms.ModelForm):
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
+
+    def clean_short_name(self):
+        return " ".join(self.cleaned_data["short_name"].split())
 
 
 EMAIL_HELP = "For reminders and password resets, once you open the link we send to it."

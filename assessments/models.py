@@ -42,6 +42,13 @@ LEVEL_COLOURS = {
 # A letter for each level where a cell has no room for its word: it reads on paper in black
 # and white, and for anyone who cannot tell the colours apart.
 LEVEL_LETTERS = {Level.NOT_PRESENT: "–", Level.FAINT: "F", Level.CLEAR: "C", Level.STRONG: "S"}
+# What each level means, in the words of the check-in's introduction.
+LEVEL_MEANINGS = {
+    Level.NOT_PRESENT: "not there this month",
+    Level.FAINT: "there in the background",
+    Level.CLEAR: "plainly there",
+    Level.STRONG: "hard to ignore",
+}
 
 
 class Score(models.IntegerChoices):
@@ -166,6 +173,9 @@ class TriggerQuerySet(models.QuerySet["Trigger"]):
 class Trigger(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triggers")
     title = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=24, blank=True, help_text="A word or two for charts and tight places, e.g. “Values”."
+    )
     description = models.TextField(blank=True, max_length=2000)
     theme = models.CharField(max_length=60, blank=True)
     private = models.BooleanField(default=False, help_text="Starts hidden in exports for your manager.")
@@ -424,6 +434,9 @@ class UserSettings(models.Model):
     # not "": the unique index below allows any number of NULLs.
     verified_email = models.EmailField(null=True, blank=True, editable=False)  # noqa: DJ001
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Whether the check-in page opens with its introduction; closing it once keeps it closed.
+    # Where the page is laid out, not a setting: backups leave it to the server.
+    checkin_intro = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name_plural = "user settings"

@@ -57,7 +57,9 @@ def test_signing_up_gives_the_default_checklist_in_order(client):
     client.post(reverse("signup"), signup_data())
     triggers = list(Trigger.objects.filter(user__username="newcomer"))
     assert len(triggers) == 11
-    assert [(t.title, t.theme, t.private) for t in triggers] == DEFAULT_TRIGGERS
+    assert [(t.title, t.short_name, t.description, t.theme, t.private) for t in triggers] == [
+        (d.title, d.short_name, d.description, d.theme, d.private) for d in DEFAULT_TRIGGERS
+    ]
     assert [t.position for t in triggers] == list(range(11))
     assert all(t.retired is None for t in triggers)
 
@@ -78,7 +80,7 @@ def test_each_account_gets_its_own_copy_of_the_checklist(client, owner):
 
 
 def test_the_default_checklist_uses_only_the_themes_offered_for_new_triggers():
-    assert {theme for _, theme, _ in DEFAULT_TRIGGERS} <= set(THEMES)
+    assert {default.theme for default in DEFAULT_TRIGGERS} <= set(THEMES)
 
 
 def test_signing_up_makes_the_accounts_settings_with_their_defaults(client):
@@ -216,7 +218,6 @@ def test_settings_links_to_change_password(owner_client):
 def login_required_urls(trigger_pk: int) -> list[tuple[str, str]]:
     month = previous_month(this_month())
     return [
-        ("get", reverse("dashboard")),
         ("get", reverse("checkin_current")),
         ("get", reverse("checkin", args=[this_month()])),
         ("post", reverse("checkin", args=[month])),

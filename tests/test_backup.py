@@ -107,7 +107,7 @@ def fill(user, tag: str = "") -> dict:
     """An account using every part of the backup: retired, private and reordered triggers,
     check-ins with notes and gaps, ratings with notes, jobs, settings, export choices and
     every kind of change to the checklist but a restored trigger."""
-    meetings = make_trigger(user, f"Meetings{tag}", theme="Team")
+    meetings = make_trigger(user, f"Meetings{tag}", theme="Team", short_name="Meetings")
     meetings.reword(f"Too many meetings{tag}", description="Every afternoon")
     trust = make_trigger(user, f"Lack of trust{tag}", theme="Manager", private=True)
     trust.toggle_private()
@@ -178,6 +178,8 @@ def test_the_backup_holds_everything_of_the_user(owner_client, full):
     assert [t["retired"] for t in data["triggers"]].count(None) == 3
     assert triggers["Lack of trust"]["private"] is True
     assert triggers["Too many meetings"]["description"] == "Every afternoon"
+    assert triggers["Too many meetings"]["short_name"] == "Meetings"
+    assert triggers["No growth"]["short_name"] == ""
     order = ["Too many meetings", "Lack of trust", "No growth", "Old worry"]  # by position
     assert [t["title"] for t in data["triggers"]] == order
     assert [c["month"] for c in data["checkins"]] == [f"{ago(m):%Y-%m}" for m in (5, 3, 1)]
@@ -332,6 +334,15 @@ def test_restored_changes_point_at_the_restored_triggers_and_keep_their_dates(fu
     assert ChecklistChange.objects.filter(user=full).count() == len(data["changes"])
 
 
+def test_a_backup_from_before_short_names_restores_without_them(full, valid):
+    for trigger in valid["triggers"]:
+        del trigger["short_name"]
+    fresh = make_user("fresh")
+    backup.restore(fresh, valid)
+    assert set(Trigger.objects.filter(user=fresh).values_list("short_name", flat=True)) == {""}
+    assert Trigger.objects.filter(user=fresh).count() == 4
+
+
 def test_restored_ratings_point_at_the_restored_triggers(full):
     fresh = make_user("fresh")
     backup.restore(fresh, backup.dump(full))
@@ -478,6 +489,10 @@ def broken(valid: dict, case: str):
             trigger["title"] = "x" * 201
         case "title a number":
             trigger["title"] = 7
+        case "short name of 25 characters":
+            trigger["short_name"] = "x" * 25
+        case "short name a number":
+            trigger["short_name"] = 7
         case "private as text":
             trigger["private"] = "yes"
         case "negative position":
@@ -632,6 +647,8 @@ CASES = [
     "title empty",
     "title of 201 characters",
     "title a number",
+    "short name of 25 characters",
+    "short name a number",
     "private as text",
     "negative position",
     "trigger id twice",

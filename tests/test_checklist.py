@@ -123,27 +123,59 @@ def test_adding_a_too_long_title_is_refused(post, owner):
     assert rows(owner) == before
 
 
+def test_a_trigger_can_have_a_short_name_for_tight_places(post, owner_client, owner):
+    response = post(reverse("trigger_add"), {"title": "Constant reorgs", "short_name": "  Re  orgs "})
+    assert owner.triggers.last().short_name == "Re orgs"
+    page = response.text if post.htmx else owner_client.get(reverse("checklist")).text
+    assert "(“Re orgs”)" in page
+
+
+def test_a_short_name_longer_than_24_characters_is_refused(post, owner):
+    before = rows(owner)
+    response = post(reverse("trigger_add"), {"title": "Constant reorgs", "short_name": "x" * 25}, ok=False)
+    assert response.status_code == (422 if post.htmx else 400)
+    assert "Ensure this value has at most 24 characters (it has 25)." in response.text
+    assert rows(owner) == before
+
+
+def test_the_default_checklist_shows_its_short_names_and_each_description_once(owner_client, owner):
+    page = owner_client.get(reverse("checklist")).text
+    assert "(“Gamified KPIs”)" in page
+    # Where the title is already the document's wording, it is not repeated as a description.
+    assert page.count("Lack of trust in the managerial relationship") == 1
+
+
 # Edit ------------------------------------------------------------------------------
 
 
 def test_edit_form_shows_the_triggers_current_words(owner_client, owner):
-    trigger = make_trigger(owner, "Old words", description="Old description")
+    trigger = make_trigger(owner, "Old words", description="Old description", short_name="Old")
     response = owner_client.get(reverse("trigger_edit", args=[trigger.pk]), **HTMX)
     assert response.status_code == 200
     assert_fragment(response, "checklist")
     assert 'value="Old words"' in response.text
+    assert re.search(
+        r'<label for="edit_short_name">Short name <span class="hint">\(optional\)</span></label>',
+        response.text,
+    )
+    assert 'value="Old"' in response.text
     assert "Old description</textarea>" in response.text
     assert owner_client.get(reverse("trigger_edit", args=[trigger.pk])).status_code == 200
 
 
-def test_editing_changes_title_description_and_theme(post, owner):
-    trigger = make_trigger(owner, "Old words")
+def test_editing_changes_title_short_name_description_and_theme(post, owner):
+    trigger = make_trigger(owner, "Old words", short_name="Old")
     post(
         reverse("trigger_edit", args=[trigger.pk]),
-        {"title": "New words", "description": "Now described", "theme": "Ethics"},
+        {"title": "New words", "short_name": "New", "description": "Now described", "theme": "Ethics"},
     )
     trigger.refresh_from_db()
-    assert (trigger.title, trigger.description, trigger.theme) == ("New words", "Now described", "Ethics")
+    assert (trigger.title, trigger.short_name, trigger.description, trigger.theme) == (
+        "New words",
+        "New",
+        "Now described",
+        "Ethics",
+    )
 
 
 def test_rewording_keeps_the_triggers_ratings(post, owner_client, owner):
