@@ -28,7 +28,7 @@ run: $(VENV)/.base
 demo: $(VENV)/.base
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Two processes (pytest-xdist), one a core; tests/conftest.py says which tests go together.
 test: $(VENV)/.test

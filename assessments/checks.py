@@ -15,3 +15,17 @@ def site_url_is_set(app_configs, **kwargs):
             id="careerapp.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def demo_is_off(app_configs, **kwargs):
+    """With DEMO on, the landing page tells everyone the demo account's password."""
+    if settings.DEBUG or not settings.DEMO:
+        return []
+    return [
+        checks.Warning(
+            "DEMO is on, so the landing page offers the demo account's log-in to every visitor.",
+            hint="Unset DEMO in production; `make demo` sets it for a local demo.",
+            id="careerapp.W002",
+        )
+    ]

@@ -38,6 +38,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+# `make demo` turns this on: the landing page then offers the demo account's log-in.
+DEMO = env_bool("DEMO", False)
 
 # Behind a reverse proxy, the client is the address the outermost of TRUSTED_PROXY_COUNT
 # proxies put in X-Forwarded-For (the log-in throttle counts by it); else REMOTE_ADDR.

@@ -11,8 +11,18 @@ from assessments.models import Job, Trigger
 from .helpers import SECRETS, as_user, named_patterns, patterns, url_for
 
 # Open without logging in; the links emailed to people and the links made for a manager
-# work logged out too.
-PUBLIC = {"healthz", "signup", "login", "calendar", "verify_email", "verify_email_confirm", "shared"} | {
+# work logged out too. The dashboard's address is the landing page for a visitor
+# (tests/test_landing.py).
+PUBLIC = {
+    "dashboard",
+    "healthz",
+    "signup",
+    "login",
+    "calendar",
+    "verify_email",
+    "verify_email_confirm",
+    "shared",
+} | {
     f"password_reset{step}" for step in ("", "_done", "_confirm", "_complete")
 }
 

@@ -120,10 +120,11 @@ def four(owner):
 # Who sees it -----------------------------------------------------------------------
 
 
-def test_dashboard_asks_an_anonymous_visitor_to_log_in(client):
-    response = client.get(reverse("dashboard"))
+def test_charts_asked_for_after_the_session_ended_send_the_visitor_to_log_in(client):
+    # The page itself is the landing page for a visitor (tests/test_landing.py).
+    response = client.get(reverse("dashboard"), {"range": "3y"}, **HTMX)
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next=/"
+    assert response.url == f"{reverse('login')}?next=/%3Frange%3D3y"
 
 
 def test_dashboard_never_shows_another_users_triggers_notes_or_jobs(owner_client, owner, other):

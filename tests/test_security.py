@@ -20,7 +20,7 @@ def check_deploy(**environment):
         **{
             name: value
             for name, value in os.environ.items()
-            if name not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL")
+            if name not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL", "DEMO")
         },
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "a-long-random-looking-secret-for-this-test-only",
@@ -50,6 +50,14 @@ def test_check_deploy_warns_when_site_url_is_missing():
     assert "careerapp.W001" in output
     assert "SITE_URL is not set" in output
     assert "1 issue" in output, "SITE_URL is the only thing missing"
+
+
+def test_check_deploy_warns_when_the_demo_is_offered():
+    result = check_deploy(SITE_URL="https://career.example.com", DEMO="1")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "careerapp.W002" in output
+    assert "1 issue" in output
 
 
 def test_production_refuses_to_start_without_a_secret_key():
