@@ -7,7 +7,17 @@ from datetime import date
 from django.utils import timezone
 
 from . import charts, metrics
-from .models import CheckIn, Job, Level, Trigger, UserSettings, add_months, months_in, this_month
+from .models import (
+    CheckIn,
+    Job,
+    Level,
+    Trigger,
+    UserSettings,
+    add_months,
+    months_in,
+    previous_month,
+    this_month,
+)
 
 # The periods the charts can show: (label, months; None is everything).
 RANGES = {"12m": ("Last 12 months", 12), "3y": ("3 years", 36), "all": ("All", None)}
@@ -56,6 +66,8 @@ class Dashboard:
     due_date: date
     due_now: bool
     tenure: Tenure | None
+    # Last month, offered while this month's is the only check-in: trends need more than one.
+    offer: date | None = None
     # The rest only once there is a check-in. `latest` is the newest.
     latest: CheckIn | None = None
     headline: str = ""
@@ -128,6 +140,7 @@ def build(user, range_key: str | None) -> Dashboard:
         due_date=user_settings.due_date(month),
         due_now=today >= user_settings.due_date(month),
         tenure=tenure,
+        offer=previous_month(month) if len(checkins) == 1 and checkins[0].month == month else None,
     )
     if not checkins:
         return dashboard

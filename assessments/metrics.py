@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from .models import (
+    SCORE_FIELDS,
     ChangeKind,
     CheckIn,
     ChecklistChange,
@@ -132,6 +133,72 @@ def describe_turning_up(count: int) -> str:
     if count == 0:
         return "No triggers turning up"
     return f"{count} trigger{'' if count == 1 else 's'} turning up together"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a check-in has come: its questions are the three scores and every trigger on
+    it. Hours, notes and talking points are optional, so they are not counted."""
+
+    answered: int
+    questions: int
+    rated: int  # triggers rated
+    turning_up: int
+
+    @property
+    def done(self) -> bool:
+        return self.answered == self.questions
+
+    @property
+    def summary(self) -> str:
+        return describe_turning_up(self.turning_up) if self.rated else "Nothing rated yet"
+
+    def __str__(self) -> str:
+        return f"{self.answered} of {self.questions} answered"
+
+
+def progress(user, checkin: CheckIn | None) -> Progress:
+    """The check-in's progress (None: the month has none yet), in one query. The triggers on
+    a check-in are the active ones and the retired ones rated on it (services.checkin_triggers)."""
+    if checkin is None:
+        active = Trigger.objects.filter(user=user, retired__isnull=True).count()
+        return Progress(answered=0, questions=len(SCORE_FIELDS) + active, rated=0, turning_up=0)
+    owners = UserSettings.objects.filter(user=OuterRef("checkin__user")).values("turn_up_level")[:1]
+    turn_up_level = Coalesce(Subquery(owners), UserSettings.turn_up_level.field.default)
+    active = (
+        Trigger.objects.filter(user=OuterRef("user"), retired__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        CheckIn.objects.filter(pk=checkin.pk)
+        .annotate(
+            rated=_ratings(),
+            turning_up=_ratings(level__gte=turn_up_level),
+            retired_rated=_ratings(trigger__retired__isnull=False),
+            active=Coalesce(Subquery(active), 0),
+        )
+        .values(*SCORE_FIELDS, "rated", "turning_up", "retired_rated", "active")
+        .get()
+    )
+    return Progress(
+        answered=sum(row[name] is not None for name in SCORE_FIELDS) + row["rated"],
+        questions=len(SCORE_FIELDS) + row["active"] + row["retired_rated"],
+        rated=row["rated"],
+        turning_up=row["turning_up"],
+    )
+
+
+def monthly(checkins: list[CheckIn], since: date, until: date) -> list[tuple[date, CheckIn | None]]:
+    """Every calendar month from `since` to `until`, with its check-in or None."""
+    by_month = {checkin.month: checkin for checkin in checkins}
+    months, month = [], since
+    while month <= until:
+        months.append((month, by_month.get(month)))
+        month = next_month(month)
+    return months
 
 
 # A long history is shown by the quarter or the year, so no chart has more than 60 columns.

@@ -1,5 +1,6 @@
 """Writes that span several models. Each is one transaction."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from .models import (
     ANSWER_FIELDS,
     MAX_RATINGS,
     MAX_TEXT,
+    SCORE_FIELDS,
     TEXT_FULL,
     CheckIn,
     LimitReached,
@@ -102,3 +104,57 @@ def _make_room_for_a_rating(checkin: CheckIn) -> None:
             f"This check-in already rates {MAX_RATINGS} triggers, the most one holds, "
             "so this answer wasn’t saved."
         )
+
+
+class NothingToCopy(Exception):
+    """Why “Copy last month's answers” changed nothing, in words for the person."""
+
+
+@dataclass(frozen=True)
+class Copied:
+    checkin: CheckIn
+    source: CheckIn  # the check-in copied from
+    answers: dict[str, int]  # what was filled in, named as the check-in form names it
+
+
+@transaction.atomic
+def checkin_copy_previous(*, user, month: date) -> Copied:
+    """Fill the month's unanswered scores and the levels of its unrated active triggers from
+    the latest check-in before it. Notes, hours and talking points stay behind; an answer
+    already given is never changed, however close an autosave of it comes.
+    """
+    source = CheckIn.objects.filter(user=user, month__lt=month).order_by("-month").first()
+    if source is None:
+        raise NothingToCopy(f"There is no check-in before {month:%B %Y} to copy from.")
+    # An autosave locks the check-in's row before it adds a rating (_make_room_for_a_rating)
+    # or changes a score, so holding the row keeps them out until the copy is done, and a
+    # copy waits for one under way (PostgreSQL; SQLite lets one writer in at a time anyway).
+    checkin = CheckIn.objects.select_for_update().get_or_create(user=user, month=month)[0]
+    scores = {
+        name: getattr(source, name)
+        for name in SCORE_FIELDS
+        if getattr(checkin, name) is None and getattr(source, name) is not None
+    }
+    levels = dict(
+        source.ratings.filter(trigger__retired__isnull=True)
+        .exclude(trigger__ratings__checkin=checkin)
+        .values_list("trigger_id", "level")
+    )
+    if not scores and not levels:
+        raise NothingToCopy(
+            f"Nothing to copy: every answer {source.month:%B %Y} has is already given for {month:%B %Y}."
+        )
+    if levels and checkin.ratings.count() + len(levels) > MAX_RATINGS:
+        raise LimitReached(
+            f"This check-in would rate more than {MAX_RATINGS} triggers, the most one holds, "
+            "so nothing was copied."
+        )
+    CheckIn.objects.filter(pk=checkin.pk).update(**scores, updated=timezone.now())
+    Rating.objects.bulk_create(
+        Rating(checkin=checkin, trigger_id=trigger_id, level=level) for trigger_id, level in levels.items()
+    )
+    return Copied(
+        checkin=checkin,
+        source=source,
+        answers={**scores, **{f"level_{trigger_id}": level for trigger_id, level in levels.items()}},
+    )

@@ -2,10 +2,11 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import backup, exports, insights, mail, reminders, search, sharing, throttle, year_review
+from . import backup, exports, insights, mail, metrics, reminders, search, sharing, throttle, year_review
 from .dashboard import build as build_dashboard
 from .defaults import THEMES
 from .forms import (
@@ -34,12 +35,16 @@ from .forms import (
     TriggerForm,
     VerifiedPasswordResetForm,
 )
-from .metrics import describe_turning_up, turning_up, with_counts
+from .management.commands import seed_demo
+from .metrics import with_counts
 from .models import (
     FIRST_MONTH,
+    LEVEL_MEANINGS,
+    SCORE_FIELDS,
     CheckIn,
     ChecklistChange,
     Job,
+    Level,
     LimitReached,
     SharedLink,
     Trigger,
@@ -48,7 +53,14 @@ from .models import (
     previous_month,
     this_month,
 )
-from .services import NoteNeedsLevel, checkin_save_answers, checkin_triggers, create_account
+from .services import (
+    NoteNeedsLevel,
+    NothingToCopy,
+    checkin_copy_previous,
+    checkin_save_answers,
+    checkin_triggers,
+    create_account,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -170,10 +182,25 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
+@login_not_required
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """The dashboard, or for a visitor who is not logged in, what the app is."""
+    if not request.user.is_authenticated:
+        if request.htmx:  # the charts asked for after the session ended
+            return redirect_to_login(request.get_full_path())
+        return render(request, "landing.html", {"demo": _demo_available()})
     context = {"dashboard": build_dashboard(request.user, request.GET.get("range"))}
     return render_part(request, "dashboard.html", "charts", context)
+
+
+def _demo_available() -> dict | None:
+    """The demo account's log-in, offered only where `make demo` serves the app (DEMO on)
+    and the account exists: anywhere else its password is nobody's business."""
+    demo = get_user_model().objects.filter(username=seed_demo.USERNAME, is_active=True)
+    if settings.DEMO and demo.exists():
+        return {"username": seed_demo.USERNAME, "password": seed_demo.PASSWORD}
+    return None
 
 
 @require_GET
@@ -181,7 +208,22 @@ def checkin_current(request: HttpRequest) -> HttpResponse:
     return redirect("checkin", month=this_month())
 
 
-def _checkin_page(request: HtmxHttpRequest, month: date, form: CheckInForm | None = None) -> HttpResponse:
+def _checkin_state(request: HttpRequest, month: date, checkin: CheckIn | None) -> dict:
+    """What the check-in page and every save's answer say about where the check-in stands:
+    the live summary, the progress and, once every question is answered, the done state,
+    offering the month before when there is no earlier check-in to compare with."""
+    progress = metrics.progress(request.user, checkin)
+    offer = None
+    earlier = CheckIn.objects.filter(user=request.user, month__lt=month)
+    if progress.done and month > FIRST_MONTH and not earlier.exists():
+        offer = previous_month(month)
+    name = f"{month:%B}" if month.year == this_month().year else f"{month:%B %Y}"
+    return {"month": month, "month_name": name, "progress": progress, "offer": offer}
+
+
+def _checkin_page(
+    request: HtmxHttpRequest, month: date, form: CheckInForm | None = None, *, status: int = 200
+) -> HttpResponse:
     """The check-in page: what is stored, or what was just sent when it was refused."""
     checkin = CheckIn.objects.filter(user=request.user, month=month).first()
     if form is None:
@@ -190,28 +232,45 @@ def _checkin_page(request: HtmxHttpRequest, month: date, form: CheckInForm | Non
     previous = CheckIn.objects.filter(user=request.user, month__lt=month).order_by("-month").first()
     last = {r.trigger_id: r for r in previous.ratings.only("checkin", "trigger", "level")} if previous else {}
     rows = [(trigger, level, note, last.get(trigger.pk)) for trigger, level, note in form.trigger_fields()]
+    user_settings = UserSettings.of(request.user)
+    # Something to copy: a score, or an active trigger's level, that the previous check-in
+    # has and this one doesn't.
+    stored = form.initial
+    can_copy = previous is not None and (
+        any(stored.get(name) is None and getattr(previous, name) is not None for name in SCORE_FIELDS)
+        or any(stored.get(f"level_{trigger.pk}") is None and trigger.pk in last for trigger, *_ in rows)
+    )
     context = {
-        "month": month,
+        **_checkin_state(request, month, checkin),
         "prev_month": previous_month(month) if month > FIRST_MONTH else None,
         "next_month": next_month(month) if month < this_month() else None,
         "checkin": checkin,
         "is_current": month == this_month(),
         "previous": previous,
+        "can_copy": can_copy,
+        "intro_open": user_settings.checkin_intro,
+        "levels": [(label, LEVEL_MEANINGS[value]) for value, label in Level.choices],
+        "turn_up_label": user_settings.get_turn_up_level_display(),
         "form": form,
         "rows": rows,
-        "summary": describe_turning_up(turning_up(checkin)),
     }
     # A bound form is one that was refused.
-    return render(request, "checkin.html", context, status=400 if form.is_bound else 200)
+    return render(request, "checkin.html", context, status=400 if form.is_bound else status)
+
+
+def _checkin_refused_future(request: HtmxHttpRequest, month: date) -> HttpResponse | None:
+    if month <= this_month():
+        return None
+    message = f"{month:%B %Y} hasn’t started yet. You can check in for this month or any past one."
+    if request.htmx:
+        return render_part(request, "checkin.html", "status", {"error": message}, invalid=True)
+    return render(request, "refused.html", {"title": "Not yet", "message": message}, status=400)
 
 
 @require_http_methods(["GET", "POST"])
 def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
-    if month > this_month():
-        message = f"{month:%B %Y} hasn’t started yet. You can check in for this month or any past one."
-        if request.htmx:
-            return render_part(request, "checkin.html", "status", {"error": message}, invalid=True)
-        return render(request, "refused.html", {"title": "Not yet", "message": message}, status=400)
+    if refused := _checkin_refused_future(request, month):
+        return refused
     if request.method == "GET":
         return _checkin_page(request, month)
 
@@ -233,25 +292,68 @@ def checkin(request: HtmxHttpRequest, month: date) -> HttpResponse:
         if saved is None:
             error = " ".join(str(message) for errors in form.errors.values() for message in errors)
             return render_part(request, "checkin.html", "status", {"error": error}, invalid=True)
-        summary = describe_turning_up(turning_up(saved))
-        return render_part(request, "checkin.html", "status", {"summary": summary})
+        return render_part(request, "checkin.html", "status", _checkin_state(request, month, saved))
     if saved is None:
         return _checkin_page(request, month, form)
     messages.success(request, f"Check-in for {month:%B %Y} saved.")
     return redirect("checkin", month=month)
 
 
-# A page of history holds five years of check-ins; older ones are on the next pages.
+@require_POST
+def checkin_copy(request: HtmxHttpRequest, month: date) -> HttpResponse:
+    """“Copy last month's answers”: one request, one transaction (services.checkin_copy_previous)."""
+    if refused := _checkin_refused_future(request, month):
+        return refused
+    try:
+        copied = checkin_copy_previous(user=request.user, month=month)
+    except (NothingToCopy, LimitReached) as problem:
+        if request.htmx:
+            return render_part(request, "checkin.html", "status", {"error": str(problem)}, invalid=True)
+        messages.error(request, str(problem))
+        return _checkin_page(request, month, status=400)
+    n = len(copied.answers)
+    message = f"Copied {n} answer{'' if n == 1 else 's'} from {copied.source.month:%B %Y}."
+    state = _checkin_state(request, month, copied.checkin)
+    if request.htmx:
+        context = {**state, "message": message, "copied": copied.answers}
+        return render_part(request, "checkin.html", "status", context)
+    messages.success(request, message)
+    return redirect(reverse("checkin", args=[month]) + ("#done" if state["progress"].done else ""))
+
+
+@require_POST
+def checkin_intro(request: HtmxHttpRequest, month: date) -> HttpResponse:
+    """Open or close the check-in's introduction for good (until changed again)."""
+    shown = {"1": True, "0": False}.get(request.POST.get("open", ""))
+    if shown is None:
+        return HttpResponse("Say whether the introduction is open (1) or closed (0).", status=400)
+    UserSettings.objects.update_or_create(user=request.user, defaults={"checkin_intro": shown})
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect("checkin", month=month)
+
+
+# A page of history holds five years of check-ins, with the months missed between them;
+# older ones are on the next pages.
 HISTORY_PAGE = 60
 
 
 @require_GET
 def history(request: HtmxHttpRequest) -> HttpResponse:
-    checkins = with_counts(
-        CheckIn.objects.filter(user=request.user), UserSettings.of(request.user).turn_up_level
-    )
-    page = Paginator(checkins, HISTORY_PAGE).get_page(request.GET.get("page"))
-    return render(request, "history.html", {"checkins": page, "page": page, "search": SearchForm()})
+    """Every month from the first check-in to this one, newest first, five years of check-ins
+    a page; a missed month is a row that says so and leads to filling it in."""
+    checkins = CheckIn.objects.filter(user=request.user)
+    turn_up_level = UserSettings.of(request.user).turn_up_level
+    page = Paginator(with_counts(checkins, turn_up_level), HISTORY_PAGE).get_page(request.GET.get("page"))
+    shown = list(page)
+    if not shown:
+        return render(request, "history.html", {"page": page, "months": []})
+    # A page runs up to the month before the next newer check-in (the previous page's
+    # oldest), so each missed month is on exactly one page; the first, up to this month.
+    newer = checkins.filter(month__gt=shown[0].month).order_by("month").values_list("month", flat=True).first()
+    until = previous_month(newer) if newer else max(shown[0].month, this_month())
+    months = metrics.monthly(shown, shown[-1].month, until)[::-1]
+    return render(request, "history.html", {"page": page, "months": months, "search": SearchForm()})
 
 
 @require_GET

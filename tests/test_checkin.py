@@ -135,7 +135,7 @@ def test_another_users_checkin_never_shows_on_the_owners_page(owner_client, othe
     for secret in ("Their secret trigger", "Their private notes", "Their rating note", "Last time"):
         assert secret not in text
     assert "checked" not in text
-    assert "No triggers turning up" in text
+    assert "Nothing rated yet" in text
 
 
 def test_the_owners_checkin_never_shows_to_another_user(other_client, owner, trigger):
@@ -143,7 +143,7 @@ def test_the_owners_checkin_never_shows_to_another_user(other_client, owner, tri
     text = other_client.get(url(this_month())).text
     assert "Owner private notes" not in text
     assert "checked" not in text
-    assert "No triggers turning up" in text
+    assert "Nothing rated yet" in text
 
 
 def test_another_users_autosave_does_not_touch_the_owners_checkin(other_client, owner, other, trigger):

@@ -1,4 +1,5 @@
-"""The history page: every check-in, newest first, with its counts."""
+"""The history page: every month since the first check-in, newest first, with its counts;
+a missed month says so and leads to filling it in."""
 
 import re
 
@@ -11,33 +12,48 @@ from .factories import make_checkin, make_trigger
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ["Month", "Turning up", "Strong", "Rated", "Wellbeing", "Job satisfaction"]
+COLUMNS = [
+    "Month",
+    "Turning up",
+    "Strong",
+    "Rated",
+    "Wellbeing",
+    "Job satisfaction",
+    "Energy",
+    "Weekly hours",
+]
 
 
 def rows(html: str) -> list[dict[str, str]]:
-    """The history table's body as {column: cell text}."""
+    """The history table's body as {column: cell text}; a missed month as {"Month", "Missed"}."""
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
     assert body, "no history table"
     table = []
-    for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S):
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.group(1), re.S):
         cells = [
             re.sub(r"<[^>]+>", "", cell).strip()
             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
-        table.append(dict(zip(COLUMNS, cells, strict=True)))
+        columns = ["Month", "Missed"] if len(cells) == 2 else COLUMNS
+        table.append(dict(zip(columns, cells, strict=True)))
     return table
+
+
+def months(html: str) -> list[str]:
+    return [row["Month"] for row in rows(html)]
 
 
 def test_history_lists_check_ins_newest_first_with_their_counts(owner_client, owner):
     a, b, c, d = list(owner.triggers.all()[:4])
     months = [this_month(), previous_month(this_month()), add_months(this_month(), -4)]
     # Created out of order: the page orders them, not the database.
-    make_checkin(owner, months[2], {a: 3, b: 3, c: 2, d: 1}, wellbeing=2, satisfaction=1)
-    make_checkin(owner, months[0], {a: 1}, wellbeing=5, satisfaction=4)
-    make_checkin(owner, months[1], {a: 2, b: 0}, satisfaction=3)
+    make_checkin(owner, months[2], {a: 3, b: 3, c: 2, d: 1}, wellbeing=2, satisfaction=1, energy=3, hours=0)
+    make_checkin(owner, months[0], {a: 1}, wellbeing=5, satisfaction=4, hours=38)
+    make_checkin(owner, months[1], {a: 2, b: 0}, satisfaction=3, energy=2)
     response = owner_client.get(reverse("history"))
     assert response.status_code == 200
-    assert rows(response.text) == [
+    checked_in = [row for row in rows(response.text) if "Missed" not in row]
+    assert checked_in == [
         {
             "Month": f"{months[0]:%B %Y}",
             "Turning up": "0",
@@ -45,6 +61,8 @@ def test_history_lists_check_ins_newest_first_with_their_counts(owner_client, ow
             "Rated": "1",
             "Wellbeing": "5",
             "Job satisfaction": "4",
+            "Energy": "–",
+            "Weekly hours": "38",
         },
         {
             "Month": f"{months[1]:%B %Y} Backfilled",
@@ -53,6 +71,8 @@ def test_history_lists_check_ins_newest_first_with_their_counts(owner_client, ow
             "Rated": "2",
             "Wellbeing": "–",
             "Job satisfaction": "3",
+            "Energy": "2",
+            "Weekly hours": "–",
         },
         {
             "Month": f"{months[2]:%B %Y} Backfilled",
@@ -61,6 +81,8 @@ def test_history_lists_check_ins_newest_first_with_their_counts(owner_client, ow
             "Rated": "4",
             "Wellbeing": "2",
             "Job satisfaction": "1",
+            "Energy": "3",
+            "Weekly hours": "0",
         },
     ]
 
@@ -88,7 +110,7 @@ def test_a_retired_triggers_ratings_still_count_in_history(owner_client, owner):
     trigger = owner.triggers.first()
     make_checkin(owner, previous_month(this_month()), {trigger: 3})
     trigger.retire()
-    [row] = rows(owner_client.get(reverse("history")).text)
+    [row] = [row for row in rows(owner_client.get(reverse("history")).text) if "Missed" not in row]
     assert (row["Turning up"], row["Strong"], row["Rated"]) == ("1", "1", "1")
 
 
@@ -98,8 +120,44 @@ def test_other_users_check_ins_are_not_in_history(owner_client, owner, other):
     make_checkin(other, this_month(), {theirs: 3})
     make_checkin(owner, this_month(), wellbeing=4)
     text = owner_client.get(reverse("history")).text
-    assert [row["Month"] for row in rows(text)] == [f"{this_month():%B %Y}"]
+    assert months(text) == [f"{this_month():%B %Y}"]
     assert f"{add_months(this_month(), -7):%B %Y}" not in text
+
+
+def test_a_missed_month_is_a_no_check_in_row_that_leads_to_filling_it_in(owner_client, owner):
+    make_checkin(owner, add_months(this_month(), -3), wellbeing=3)
+    make_checkin(owner, previous_month(this_month()), wellbeing=4)
+    text = owner_client.get(reverse("history")).text
+    missed = [add_months(this_month(), -2)]
+    table = rows(text)
+    assert table[2] == {"Month": f"{missed[0]:%B %Y}", "Missed": f"No check-in · Fill in {missed[0]:%B}"}
+    assert f'<a href="{reverse("checkin", args=[missed[0]])}">Fill in {missed[0]:%B}</a>' in text
+
+
+def test_history_runs_from_the_first_check_in_to_this_month_newest_first(owner_client, owner):
+    first = add_months(this_month(), -14)
+    make_checkin(owner, first)
+    make_checkin(owner, add_months(this_month(), -5))
+    table = rows(owner_client.get(reverse("history")).text)
+    assert [row["Month"].removesuffix(" Backfilled") for row in table] == [
+        f"{add_months(this_month(), -n):%B %Y}" for n in range(15)
+    ]
+    checked_in = [n for n, row in enumerate(table) if "Missed" not in row]
+    assert checked_in == [5, 14]
+    # This month, not done yet, is the first row, offered like any other missed month.
+    assert table[0]["Missed"] == f"No check-in · Fill in {this_month():%B}"
+
+
+@pytest.mark.parametrize("years", [1, 20])
+def test_history_takes_the_same_queries_for_one_year_or_twenty(
+    owner_client, owner, years, django_assert_num_queries
+):
+    trigger = owner.triggers.first()
+    for n in range(0, years * 12, 2):  # every other month missed
+        make_checkin(owner, add_months(this_month(), -n), {trigger: 2})
+    with django_assert_num_queries(4):  # session, user, settings, check-ins with their counts
+        response = owner_client.get(reverse("history"))
+    assert len(rows(response.text)) == years * 12 - 1
 
 
 def test_history_without_check_ins_invites_the_first(owner_client, other):

@@ -8,6 +8,12 @@
 //  - a failed save stays queued and is retried with backoff, and at once when the
 //    browser comes back online; a refusal (422) shows its message and is not retried;
 //  - leaving the page while anything is unsaved asks first.
+// Each answer the server confirms brings back where the check-in stands: the live summary,
+// "N of M answered" and, once all is answered, the done state. They are copied from that
+// answer, never worked out here.
+// "Copy last month's answers" goes through the same queue: it is sent once every answer
+// before it is saved, and answers changed while it is out are sent after it.
+// The introduction's open or closed state is kept on the server, not in the browser.
 (function () {
   "use strict";
 
@@ -15,6 +21,13 @@
   if (!form) return;
   const ANSWERS = "fieldset, .field";
   const summary = document.getElementById("summary");
+  const progress = document.getElementById("progress");
+  const done = document.getElementById("done");
+  const copyForm = document.querySelector("form.copy-last");
+
+  // Every answer saves itself: the button a page without JavaScript needs would only make
+  // people wonder whether to press it. Enter in a field still posts the form (see "submit").
+  form.querySelector(".actions").hidden = true;
 
   const LEVEL_PAUSE = 500; // arrow keys step through the levels: save where they stop
   const TYPING_PAUSE = 800;
@@ -31,12 +44,14 @@
   let retryIn = 0;
   let retryTimer = null;
   let submitWhenSaved = false;
+  let copyWhenSaved = false;
   let leaving = false;
 
   const SAVING = { text: "Saving…", className: "saving" };
   const SAVED = { text: "Saved", className: "ok" };
   const FAILED = { text: "Not saved — retrying", className: "failed", role: "alert" };
   const refusal = (message) => ({ text: message, className: "error" });
+  const SAVING_COPY = { text: "Copying…", className: "saving" };
 
   function show(answer, { text, className, role }) {
     // A refusal marks the answer's fields invalid and describes them with its message, under
@@ -122,6 +137,10 @@
   function pump() {
     if (sending || retryTimer) return;
     if (waiting.size === 0) {
+      if (copyWhenSaved && timers.size === 0) {
+        copy();
+        return;
+      }
       if (submitWhenSaved && timers.size === 0) {
         leaving = true;
         form.submit(); // every answer is saved: now post the form for its confirmation
@@ -143,15 +162,37 @@
       .then((result) => settle(answer, body, result));
   }
 
-  // What the server said: the new summary, a refusal's message, or nothing usable
-  // (a network error, a 5xx, a redirect to the log-in page, a timeout).
+  // What the server said: where the check-in now stands (its summary, progress and done
+  // state, and what a copy filled in), a refusal's message, or nothing usable (a network
+  // error, a 5xx, a redirect to the log-in page, a timeout).
   function outcome(response, text) {
     const part = new DOMParser().parseFromString(text, "text/html");
     const newSummary = part.getElementById("summary");
     const error = part.querySelector(".error");
-    if (response.ok && !response.redirected && newSummary) return { summary: newSummary.textContent };
+    if (response.ok && !response.redirected && newSummary) {
+      const copied = part.getElementById("copied");
+      return {
+        summary: newSummary.textContent,
+        progress: part.getElementById("progress"),
+        done: part.getElementById("done"),
+        message: part.querySelector(".ok").textContent,
+        copied: copied ? JSON.parse(copied.textContent) : null,
+      };
+    }
     if (response.status === 422 && error) return { refusal: error.textContent };
     return {};
+  }
+
+  // The same elements, new words: a live region is heard when its text changes, not when
+  // it is replaced. The done state is announced once, when it arrives or changes.
+  function standing(result) {
+    summary.textContent = result.summary;
+    progress.textContent = result.progress.textContent;
+    progress.className = result.progress.className;
+    if (done.textContent.trim() !== result.done.textContent.trim()) {
+      done.replaceChildren(...Array.from(result.done.childNodes, (node) => document.importNode(node, true)));
+    }
+    if (copyForm && result.progress.classList.contains("complete")) retireCopy();
   }
 
   function settle(answer, body, result) {
@@ -167,7 +208,7 @@
     retryIn = 0;
     if (result.summary !== undefined) {
       confirmed.set(answer, body);
-      summary.textContent = result.summary; // the same live region, new words
+      standing(result);
       if (pending(answer)) {
         // a newer value is on its way: not "Saved" yet
       } else if (bodyOf(answer) === body) {
@@ -180,6 +221,74 @@
       show(answer, refusal(result.refusal));
     }
     pump();
+  }
+
+  // "Copy last month's answers", sent when nothing else is waiting or out. What the server
+  // filled in is shown as saved, except where the person has changed that answer since
+  // pressing: their newer value is queued, and is sent after the copy.
+  function copy() {
+    copyWhenSaved = false;
+    sending = { answer: copyForm, body: null };
+    fetch(copyForm.action, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+      credentials: "same-origin",
+      signal: AbortSignal.timeout(TIMEOUT),
+    })
+      .then((response) => response.text().then((text) => outcome(response, text)))
+      .catch(() => ({}))
+      .then((result) => {
+        sending = null;
+        if (result.copied) {
+          for (const [name, value] of Object.entries(result.copied)) {
+            const radio = form.querySelector(`input[name="${name}"][value="${value}"]`);
+            const answer = radio && radio.closest(ANSWERS);
+            if (!answer || pending(answer)) continue;
+            radio.checked = true;
+            refused.delete(answer);
+            const note = answer.querySelector("textarea");
+            if (note && note.value !== "") {
+              queue(answer); // a note typed before its level: it goes with the level now
+            } else {
+              confirmed.set(answer, bodyOf(answer));
+              show(answer, SAVED);
+            }
+          }
+          const focused = document.activeElement === copyForm.querySelector("button");
+          standing(result);
+          copyStatus({ text: result.message, className: "ok" });
+          retireCopy();
+          if (focused) nextAfterCopy().focus();
+        } else if (result.refusal) {
+          copyStatus(refusal(result.refusal));
+        } else {
+          copyStatus({ text: "Not copied — please try again.", className: "failed" });
+        }
+        pump();
+      });
+  }
+
+  function copyStatus({ text, className }) {
+    const line = document.createElement("span");
+    line.className = className;
+    line.textContent = text;
+    copyForm.querySelector(".status").replaceChildren(line);
+  }
+
+  // Once copied, or once every question is answered, there is nothing left to copy.
+  function retireCopy() {
+    for (const part of copyForm.querySelectorAll("button, .hint")) part.hidden = true;
+  }
+
+  // Where the keyboard goes once the copy button is gone: the way on from the done state,
+  // or the first question still unanswered.
+  function nextAfterCopy() {
+    const onward = done.querySelector("a");
+    if (onward) return onward;
+    for (const answer of form.querySelectorAll("fieldset")) {
+      if (!answer.querySelector("input:checked")) return answer.querySelector("input");
+    }
+    return summary;
   }
 
   function failed(answer, body) {
@@ -224,6 +333,41 @@
     submitWhenSaved = true;
     timers.forEach((_, answer) => queue(answer));
   });
+  if (copyForm) {
+    copyForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (copyWhenSaved || (sending && sending.answer === copyForm)) return; // pressed twice
+      copyWhenSaved = true;
+      copyStatus(SAVING_COPY);
+      timers.forEach((_, answer) => queue(answer)); // answers still in their pause go first
+      pump();
+    });
+  }
+
+  // The introduction: opened or closed, the server keeps it so for next time.
+  const intro = document.getElementById("intro");
+  if (intro) {
+    const closeForm = intro.querySelector("form");
+    let kept = intro.open;
+    intro.addEventListener("toggle", () => {
+      if (intro.open === kept) return; // the page opening as it was served
+      const open = intro.open;
+      fetch(closeForm.action, {
+        method: "POST",
+        body: new URLSearchParams({ open: open ? "1" : "0" }),
+        headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+        credentials: "same-origin",
+      })
+        .then((response) => { if (response.ok) kept = open; })
+        .catch(() => {}); // not kept this time: the page works the same
+    });
+    closeForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      intro.open = false;
+      intro.querySelector("summary").focus();
+    });
+  }
+
   window.addEventListener("online", retry);
   window.addEventListener("beforeunload", (event) => {
     if (leaving || !unsaved()) return;

@@ -44,7 +44,9 @@ def score(page: Page, label: str, value: int) -> Locator:
 
 
 def summary(page: Page) -> Locator:
-    return page.get_by_text(re.compile(r"^(\d+ triggers? turning up together|No triggers turning up)$"))
+    return page.get_by_text(
+        re.compile(r"^(\d+ triggers? turning up together|No triggers turning up|Nothing rated yet)$")
+    )
 
 
 def is_autosave_of(trigger: Trigger, *, with_note: bool = False):
@@ -122,7 +124,7 @@ def test_a_new_account_checks_in_and_every_answer_saves_itself_as_it_changes(wat
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     user = get_user_model().objects.get(username="robin")
     first, second, third = Trigger.objects.filter(user=user)[:3]
-    expect(summary(page)).to_have_text("No triggers turning up")
+    expect(summary(page)).to_have_text("Nothing rated yet")
     # Screen readers announce a live region's new text, not a replaced element.
     summary(page).evaluate("element => { element.__sameElement = true; }")
 
@@ -441,7 +443,7 @@ def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(w
         level(page, trigger, label).check()
         expect(status(page, trigger)).to_have_text(NOT_SAVED)
     assert ratings(user, this_month()) == {}
-    expect(summary(page)).to_have_text("No triggers turning up")
+    expect(summary(page)).to_have_text("Nothing rated yet")
 
     page.unroute("**/check-in/**")
     expect(status(page, trigger)).to_have_text("Saved", timeout=15_000)
