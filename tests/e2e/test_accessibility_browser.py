@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page
 
 from assessments import exports, mail, sharing
-from assessments.models import Job, Trigger, UserSettings, add_months, this_month
+from assessments.models import CheckIn, Job, Trigger, UserSettings, add_months, this_month
 
 from ..factories import make_user
 from ..helpers import client_for
@@ -175,6 +175,26 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         page.goto("/signup/")
         settings.SIGNUP_OPEN = True
 
+    def landing_with_demo(page):
+        settings.DEMO = True
+        page.goto("/")
+        settings.DEMO = False
+
+    def checkin_copied(page):
+        """This month's check-in done in one press: the done state, after the copy."""
+        CheckIn.objects.filter(user=demo, month=month).delete()
+        page.goto(f"/check-in/{month:%Y-%m}/")
+        page.get_by_role("button", name="Copy last month's answers").click()
+        page.get_by_role("heading", name=f"Check-in for {month:%B} done").wait_for()
+        yield
+        CheckIn.objects.filter(user=demo, month=month).delete()
+
+    def checkin_intro_closed(page):
+        page.goto(f"/check-in/{month:%Y-%m}/")
+        page.get_by_role("button", name="Hide this introduction").click()
+        yield
+        UserSettings.objects.filter(user=demo).update(checkin_intro=True)
+
     def new_password(page):
         page.goto(f"{reset}{reset_token}/")
 
@@ -255,7 +275,8 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         jobs.locator("[aria-invalid=true]").first.wait_for()
 
     return [
-        ("landing (log-in)", None, goto("/")),
+        ("landing", None, goto("/")),
+        ("landing, demo offered", None, landing_with_demo),
         ("log-in refused", None, refused("/accounts/login/", "Log in")),
         ("sign-up", None, goto("/signup/")),
         ("sign-up refused", None, refused("/signup/", "Sign up")),
@@ -280,7 +301,9 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("check-in, a save failed", demo, checkin_not_saved),
         ("check-in refused (no autosave)", demo, checkin_refused),
         ("check-in, future month", demo, goto(f"/check-in/{add_months(month, 1):%Y-%m}/")),
-        ("history", demo, goto("/history/")),
+        ("check-in, done after copying last month", demo, checkin_copied),
+        ("check-in, introduction closed", demo, checkin_intro_closed),
+        ("history, with missed months", demo, goto("/history/")),
         ("search notes", demo, goto("/search/")),
         ("search notes, found", demo, goto("/search/?q=again")),
         ("search notes, refused", demo, goto("/search/?q=+")),
@@ -311,7 +334,7 @@ def pages(people, settings) -> list[tuple[str, Any, Callable[[Page], Any]]]:
         ("delete account refused", demo, refused("/settings/delete-account/", "Delete my account")),
         ("verify email, logged in", demo, verify_email),
         ("dashboard, no check-ins yet", newcomer, goto("/")),
-        ("check-in, first ever", newcomer, goto(f"/check-in/{month:%Y-%m}/")),
+        ("check-in, first ever, with its introduction", newcomer, goto(f"/check-in/{month:%Y-%m}/")),
         ("history, empty", newcomer, goto("/history/")),
         ("search notes, nothing found", newcomer, goto("/search/?q=again")),
         ("what goes with your satisfaction, nothing rated", newcomer, goto("/insights/")),

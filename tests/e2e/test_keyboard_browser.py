@@ -91,6 +91,15 @@ def test_a_whole_check_in_with_the_keyboard_alone_keeps_the_focus_in_sight(page,
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     keys.press("Enter")
     keys.press("Tab")  # the previous month's link
+    # A new account's introduction, open, then the offer to copy the month before.
+    for stop in (
+        page.locator("#intro > summary"),
+        page.get_by_role("link", name="choose another level"),
+        page.get_by_role("button", name="Hide this introduction"),
+        page.get_by_role("button", name="Copy last month's answers"),
+    ):
+        keys.press("Tab")
+        expect(stop).to_be_focused()
     for name, value in scores.items():
         keys.press("Tab")
         expect(page.get_by_role("group", name=name, exact=True).get_by_role("radio").first).to_be_focused()
