@@ -243,3 +243,39 @@ def test_the_button_is_not_offered_when_every_answer_it_could_copy_is_given(owne
     make_checkin(owner, previous_month(this_month()), {triggers[0]: 2}, wellbeing=3)
     make_checkin(owner, this_month(), {triggers[0]: 0}, wellbeing=5)
     assert BUTTON not in owner_client.get(reverse("checkin", args=[this_month()])).text
+
+
+# At the same time ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_a_copy_sent_with_autosaves_at_once_keeps_every_autosave_and_fills_the_rest(round_):
+    from .factories import make_user
+    from .test_throttle import in_parallel
+
+    user = make_user("racer")
+    triggers = list(user.triggers.filter(retired__isnull=True))
+    make_checkin(user, previous_month(this_month()), dict.fromkeys(triggers, 1), wellbeing=2)
+    clients = []
+    for _ in range(6):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients.append(client)
+    url = reverse("checkin", args=[this_month()])
+
+    def send(n):
+        if n == round_:  # the copy goes out first, in the middle or last of the burst
+            return copy(clients[n], **HTMX)
+        trigger = triggers[n]
+        return clients[n].post(url, {f"level_{trigger.pk}": "3", f"note_{trigger.pk}": ""}, **HTMX)
+
+    codes = in_parallel(6, send)
+    assert codes == [200] * 6
+    autosaved = {t.pk for n, t in enumerate(triggers[:6]) if n != round_}
+    stored = levels(user, this_month())
+    assert {pk: stored[pk] for pk in autosaved} == dict.fromkeys(autosaved, 3)
+    assert {pk: level for pk, level in stored.items() if pk not in autosaved} == {
+        t.pk: 1 for t in triggers if t.pk not in autosaved
+    }
+    assert CheckIn.objects.get(user=user, month=this_month()).wellbeing == 2
