@@ -223,7 +223,7 @@ def test_copying_costs_the_same_queries_however_long_the_checklist(
     make_checkin(
         owner, previous_month(this_month()), dict.fromkeys([*owner.triggers.all(), *added], 2), wellbeing=3
     )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         copy(owner_client, **HTMX)
     assert len(levels(owner, this_month())) == 11 + extra
 

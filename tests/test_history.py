@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import CheckIn, UserSettings, add_months, previous_month, this_month
+from assessments.models import CheckIn, UserSettings, add_months, months_in, previous_month, this_month
 
 from .factories import make_checkin, make_trigger
 
@@ -155,9 +155,22 @@ def test_history_takes_the_same_queries_for_one_year_or_twenty(
     trigger = owner.triggers.first()
     for n in range(0, years * 12, 2):  # every other month missed
         make_checkin(owner, add_months(this_month(), -n), {trigger: 2})
-    with django_assert_num_queries(4):  # session, user, settings, check-ins with their counts
+    # Session, user, settings, the check-ins' count, the page's check-ins, the next newer one.
+    with django_assert_num_queries(6):
         response = owner_client.get(reverse("history"))
-    assert len(rows(response.text)) == years * 12 - 1
+    assert len(rows(response.text)) == min(years * 12 - 1, 119)
+
+
+def test_every_missed_month_is_on_exactly_one_page(owner_client, owner):
+    checked_in = [add_months(this_month(), -n) for n in (2, *range(10, 250, 3))]  # 81 check-ins
+    for month in checked_in:
+        make_checkin(owner, month)
+    seen = []
+    for number in (1, 2):
+        seen += months(owner_client.get(reverse("history"), {"page": number}).text)
+    first = min(checked_in)
+    expected = [f"{add_months(this_month(), -n):%B %Y}" for n in range(months_in(first, this_month()))]
+    assert [month.removesuffix(" Backfilled") for month in seen] == expected
 
 
 def test_history_without_check_ins_invites_the_first(owner_client, other):

@@ -34,7 +34,7 @@ def name_old_defaults(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0008_throttle_attempts"),
+        ("assessments", "0010_ceilings"),
     ]
 
     operations = [
