@@ -34,7 +34,7 @@ def name_old_defaults(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_ceilings"),
+        ("assessments", "0011_shared_links"),
     ]
 
     operations = [
