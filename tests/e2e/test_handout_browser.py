@@ -93,7 +93,7 @@ def test_six_months_with_the_default_choices_print_on_one_page(page, live_server
     # In order: talking points, what changed, the table, its key.
     order = [text.index(words) for words in ("Talking points", "What changed", "Month by month", "Not rated")]
     assert order == sorted(order)
-    assert "Lack of career improvement or growth potential" in text
+    assert "No room to grow" in text
     assert "Lack of trust in the managerial relationship" not in text  # private: hidden
     assert "Values talk at the all-hands" not in text  # notes are not a default choice
     assert "Private: updating my CV." not in text
