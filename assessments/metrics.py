@@ -165,7 +165,7 @@ def progress(user, checkin: CheckIn | None) -> Progress:
         return Progress(answered=0, questions=len(SCORE_FIELDS) + active, rated=0, turning_up=0)
     owners = UserSettings.objects.filter(user=OuterRef("checkin__user")).values("turn_up_level")[:1]
     turn_up_level = Coalesce(Subquery(owners), UserSettings.turn_up_level.field.default)
-    active = (
+    active_triggers = (
         Trigger.objects.filter(user=OuterRef("user"), retired__isnull=True)
         .order_by()
         .values("user")
@@ -178,7 +178,7 @@ def progress(user, checkin: CheckIn | None) -> Progress:
             rated=_ratings(),
             turning_up=_ratings(level__gte=turn_up_level),
             retired_rated=_ratings(trigger__retired__isnull=False),
-            active=Coalesce(Subquery(active), 0),
+            active=Coalesce(Subquery(active_triggers), 0),
         )
         .values(*SCORE_FIELDS, "rated", "turning_up", "retired_rated", "active")
         .get()
@@ -191,7 +191,7 @@ def progress(user, checkin: CheckIn | None) -> Progress:
     )
 
 
-def monthly(checkins: list[CheckIn], since: date, until: date) -> list[tuple[date, CheckIn | None]]:
+def monthly(checkins: Sequence[CheckIn], since: date, until: date) -> list[tuple[date, CheckIn | None]]:
     """Every calendar month from `since` to `until`, with its check-in or None."""
     by_month = {checkin.month: checkin for checkin in checkins}
     months, month = [], since

@@ -208,7 +208,7 @@ def checkin_current(request: HttpRequest) -> HttpResponse:
     return redirect("checkin", month=this_month())
 
 
-def _checkin_state(request: HttpRequest, month: date, checkin: CheckIn | None) -> dict:
+def _checkin_state(request: HtmxHttpRequest, month: date, checkin: CheckIn | None) -> dict:
     """What the check-in page and every save's answer say about where the check-in stands:
     the live summary, the progress and, once every question is answered, the done state,
     offering the month before when there is no earlier check-in to compare with."""
@@ -249,7 +249,7 @@ def _checkin_page(
         "previous": previous,
         "can_copy": can_copy,
         "intro_open": user_settings.checkin_intro,
-        "levels": [(label, LEVEL_MEANINGS[value]) for value, label in Level.choices],
+        "levels": [(level.label, LEVEL_MEANINGS[level]) for level in Level],
         "turn_up_label": user_settings.get_turn_up_level_display(),
         "form": form,
         "rows": rows,
@@ -350,8 +350,8 @@ def history(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "history.html", {"page": page, "months": []})
     # A page runs up to the month before the next newer check-in (the previous page's
     # oldest), so each missed month is on exactly one page; the first, up to this month.
-    newer = checkins.filter(month__gt=shown[0].month).order_by("month").values_list("month", flat=True).first()
-    until = previous_month(newer) if newer else max(shown[0].month, this_month())
+    newer = checkins.filter(month__gt=shown[0].month).order_by("month").first()
+    until = previous_month(newer.month) if newer else max(shown[0].month, this_month())
     months = metrics.monthly(shown, shown[-1].month, until)[::-1]
     return render(request, "history.html", {"page": page, "months": months, "search": SearchForm()})
 

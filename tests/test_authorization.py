@@ -22,9 +22,7 @@ PUBLIC = {
     "verify_email",
     "verify_email_confirm",
     "shared",
-} | {
-    f"password_reset{step}" for step in ("", "_done", "_confirm", "_complete")
-}
+} | {f"password_reset{step}" for step in ("", "_done", "_confirm", "_complete")}
 
 
 def test_the_walk_finds_every_view():
