@@ -13,26 +13,23 @@ from django.urls import reverse
 from assessments.models import CheckIn, Trigger, UserSettings, add_months, previous_month, this_month
 
 from .factories import make_checkin, make_trigger, make_user
+from .helpers import HTMX, Response, client_for, search, visible_text
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
-
-def page(client, month: date | None = None) -> str:
+def page(client: Client, month: date | None = None) -> str:
     response = client.get(reverse("checkin", args=[month or this_month()]))
     assert response.status_code == 200
     return response.text
 
 
-def autosave(client, data: dict, month: date | None = None):
+def autosave(client: Client, data: dict[str, str], month: date | None = None) -> Response:
     return client.post(reverse("checkin", args=[month or this_month()]), data, **HTMX)
 
 
 def text_of(html: str, element_id: str) -> str:
-    found = re.search(rf'<(\w+) id="{element_id}"[^>]*>(.*?)</\1>', html, re.S)
-    assert found, f"no #{element_id}"
-    return " ".join(re.sub(r"<[^>]+>", " ", found.group(2)).split())
+    return visible_text(search(rf'<(\w+) id="{element_id}"[^>]*>(.*?)</\1>', html, re.S).group(2))
 
 
 def summary(html: str) -> str:
@@ -58,9 +55,7 @@ def answer_everything(user, month: date, **fields) -> CheckIn:
 
 
 def intro(html: str) -> str:
-    found = re.search(r'<details class="intro card" id="intro"[^>]*>.*?</details>', html, re.S)
-    assert found, "no introduction"
-    return found.group(0)
+    return search(r'<details class="intro card" id="intro"[^>]*>.*?</details>', html, re.S).group(0)
 
 
 def intro_is_open(html: str) -> bool:
@@ -72,7 +67,7 @@ def test_a_new_account_finds_the_check_in_explained_with_the_levels_and_where_tr
 ):
     html = page(owner_client)
     assert intro_is_open(html)
-    words = " ".join(re.sub(r"<[^>]+>", " ", intro(html)).split())
+    words = visible_text(intro(html))
     assert "leave triggers" in words
     assert "No single trigger is a reason to leave" in words
     for level, meaning in [
@@ -123,8 +118,7 @@ def test_an_unclear_open_or_closed_is_refused_and_changes_nothing(owner_client, 
 
 
 def test_closing_the_introduction_needs_the_csrf_token(owner):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    client = client_for(owner, enforce_csrf_checks=True)
     response = client.post(reverse("checkin_intro", args=[this_month()]), {"open": "0"})
     assert response.status_code == 403
     assert UserSettings.objects.get(user=owner).checkin_intro is True
@@ -194,9 +188,7 @@ def test_progress_follows_the_checklist_as_it_is_now(owner_client, owner):
 
 def test_an_empty_checklist_has_just_the_three_scores_to_answer(db):
     user = make_user("solo", default_checklist=False)
-    client = Client()
-    client.force_login(user)
-    response = autosave(client, {"wellbeing": "3", "satisfaction": "3", "energy": "3"})
+    response = autosave(client_for(user), {"wellbeing": "3", "satisfaction": "3", "energy": "3"})
     assert progress(response.text) == "3 of 3 answered"
     assert "Check-in for" in done(response.text)
 
@@ -231,7 +223,7 @@ def test_with_every_question_answered_the_check_in_is_done_with_the_way_to_the_d
 
 def test_the_answer_that_completes_the_check_in_brings_the_done_state(owner_client, owner):
     checkin = answer_everything(owner, this_month())
-    checkin.ratings.first().delete()
+    checkin.ratings.order_by("pk")[0].delete()
     trigger = Trigger.objects.filter(user=owner).exclude(ratings__checkin=checkin).get()
     html = page(owner_client)
     assert progress(html) == "13 of 14 answered"

@@ -3,7 +3,6 @@ latest one before it, in one request and one transaction. Notes never travel, an
 already given changes."""
 
 import json
-import re
 from datetime import date
 
 import pytest
@@ -13,20 +12,16 @@ from django.urls import reverse
 
 from assessments.models import CheckIn, Rating, Trigger, add_months, previous_month, this_month
 
-from .factories import make_checkin, make_trigger
+from .factories import make_checkin, make_trigger, make_user
+from .helpers import HTMX, Response, as_user, client_for, htmx_headers, in_parallel, search, snapshot
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 BUTTON = "Copy last month's answers"
 
 
-def copy(client, month: date | None = None, **headers):
-    return client.post(reverse("checkin_copy", args=[month or this_month()]), **headers)
-
-
-def snapshot() -> tuple[list, list]:
-    return list(CheckIn.objects.order_by("pk").values()), list(Rating.objects.order_by("pk").values())
+def copy(client: Client, month: date | None = None, *, htmx: bool = False) -> Response:
+    return client.post(reverse("checkin_copy", args=[month or this_month()]), **htmx_headers(htmx))
 
 
 def levels(user, month: date) -> dict[int, int]:
@@ -63,13 +58,13 @@ def test_copying_fills_every_score_and_level_from_last_month_without_its_notes(
 ):
     response = copy(owner_client)
     assert response.status_code == 302
-    assert response.url == reverse("checkin", args=[this_month()]) + "#done"
+    assert response["Location"] == reverse("checkin", args=[this_month()]) + "#done"
     checkin = CheckIn.objects.get(user=owner, month=this_month())
     assert (checkin.wellbeing, checkin.satisfaction, checkin.energy) == (2, 3, 4)
     assert (checkin.hours, checkin.notes, checkin.talking_points) == (None, "", "")
     assert levels(owner, this_month()) == levels(owner, last_month.month)
     assert set(checkin.ratings.values_list("note", flat=True)) == {""}
-    page = owner_client.get(response.url).text
+    page = owner_client.get(response["Location"]).text
     assert f"Copied 14 answers from {last_month.month:%B %Y}." in page
     assert "14 of 14 answered" in page
     assert f"Check-in for {this_month():%B} done" in page
@@ -107,7 +102,7 @@ def test_a_trigger_retired_since_is_not_copied_and_one_added_since_stays_unanswe
 def test_a_missed_month_is_skipped_to_the_latest_check_in_before(owner_client, owner, triggers):
     make_checkin(owner, add_months(this_month(), -5), {triggers[0]: 1}, wellbeing=5)
     make_checkin(owner, add_months(this_month(), -3), {triggers[0]: 3}, wellbeing=1)
-    response = copy(owner_client, **HTMX)
+    response = copy(owner_client, htmx=True)
     assert "Copied 2 answers from" in response.text
     assert levels(owner, this_month()) == {triggers[0].pk: 3}
     assert CheckIn.objects.get(user=owner, month=this_month()).wellbeing == 1
@@ -124,10 +119,10 @@ def test_with_javascript_the_answer_names_what_was_filled_in_and_where_the_check
     owner_client, owner, triggers, last_month
 ):
     make_checkin(owner, this_month(), {triggers[0]: 0}, wellbeing=5)
-    response = copy(owner_client, **HTMX)
+    response = copy(owner_client, htmx=True)
     assert response.status_code == 200
     copied = json.loads(
-        re.search(r'<script id="copied" type="application/json">(.*?)</script>', response.text).group(1)
+        search(r'<script id="copied" type="application/json">(.*?)</script>', response.text).group(1)
     )
     expected = {f"level_{t.pk}": n % 4 for n, t in enumerate(triggers) if t != triggers[0]}
     assert copied == {"satisfaction": 3, "energy": 4, **expected}
@@ -142,7 +137,7 @@ def test_without_an_earlier_check_in_copying_is_refused_clearly_and_writes_nothi
     assert response.status_code == 400
     assert f"There is no check-in before {this_month():%B %Y} to copy from." in response.text
     assert snapshot() == before
-    response = copy(owner_client, **HTMX)
+    response = copy(owner_client, htmx=True)
     assert response.status_code == 422
     assert "There is no check-in before" in response.text
     assert snapshot() == before  # not even an empty check-in for the month
@@ -153,7 +148,7 @@ def test_with_nothing_left_to_copy_it_is_refused_and_nothing_changes(
 ):
     make_checkin(owner, this_month(), dict.fromkeys(triggers, 3), wellbeing=1, satisfaction=1, energy=1)
     before = snapshot()
-    response = copy(owner_client, **HTMX)
+    response = copy(owner_client, htmx=True)
     assert response.status_code == 422
     assert "Nothing to copy" in response.text
     assert snapshot() == before
@@ -164,21 +159,19 @@ def test_the_copy_is_all_or_nothing(owner_client, owner, last_month, monkeypatch
         raise DatabaseError("disk full")
 
     monkeypatch.setattr(Rating.objects, "bulk_create", fail)
-    client = Client(raise_request_exception=False)
-    client.force_login(owner)
     before = snapshot()
-    assert copy(client).status_code == 500
+    assert copy(as_user(owner)).status_code == 500
     assert snapshot() == before  # the scores written before the failure were rolled back
 
 
 def test_copying_needs_the_csrf_token(owner, last_month):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    client = client_for(owner, enforce_csrf_checks=True)
     before = snapshot()
     assert copy(client).status_code == 403
     assert snapshot() == before
     client.get(reverse("checkin", args=[this_month()]))  # sets the token cookie
-    response = copy(client, HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value, **HTMX)
+    token = client.cookies["csrftoken"].value
+    response = client.post(reverse("checkin_copy", args=[this_month()]), HTTP_X_CSRFTOKEN=token, **HTMX)
     assert response.status_code == 200
 
 
@@ -224,7 +217,7 @@ def test_copying_costs_the_same_queries_however_long_the_checklist(
         owner, previous_month(this_month()), dict.fromkeys([*owner.triggers.all(), *added], 2), wellbeing=3
     )
     with django_assert_num_queries(14):
-        copy(owner_client, **HTMX)
+        copy(owner_client, htmx=True)
     assert len(levels(owner, this_month())) == 11 + extra
 
 
@@ -251,22 +244,15 @@ def test_the_button_is_not_offered_when_every_answer_it_could_copy_is_given(owne
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("round_", range(3))
 def test_a_copy_sent_with_autosaves_at_once_keeps_every_autosave_and_fills_the_rest(round_):
-    from .factories import make_user
-    from .test_throttle import in_parallel
-
     user = make_user("racer")
     triggers = list(user.triggers.filter(retired__isnull=True))
     make_checkin(user, previous_month(this_month()), dict.fromkeys(triggers, 1), wellbeing=2)
-    clients = []
-    for _ in range(6):
-        client = Client(raise_request_exception=False)
-        client.force_login(user)
-        clients.append(client)
+    clients = [as_user(user) for _ in range(6)]
     url = reverse("checkin", args=[this_month()])
 
-    def send(n):
+    def send(n: int) -> Response:
         if n == round_:  # the copy goes out first, in the middle or last of the burst
-            return copy(clients[n], **HTMX)
+            return copy(clients[n], htmx=True)
         trigger = triggers[n]
         return clients[n].post(url, {f"level_{trigger.pk}": "3", f"note_{trigger.pk}": ""}, **HTMX)
 

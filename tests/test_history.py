@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.models import CheckIn, UserSettings, add_months, months_in, previous_month, this_month
 
 from .factories import make_checkin, make_trigger
+from .helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,7 @@ def rows(html: str) -> list[dict[str, str]]:
     assert body, "no history table"
     table = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.group(1), re.S):
-        cells = [
-            re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        ]
+        cells = [visible_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         columns = ["Month", "Missed"] if len(cells) == 2 else COLUMNS
         table.append(dict(zip(columns, cells, strict=True)))
     return table

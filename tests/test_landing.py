@@ -10,6 +10,7 @@ from assessments.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
 from assessments.models import this_month
 
 from .factories import make_checkin, make_user
+from .helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def links(html: str) -> dict[str, str]:
     """{link text: href} of the page's main content."""
     main = html[html.index("<main") :]
     return {
-        re.sub(r"<[^>]+>|\s+", " ", text).strip(): href
+        visible_text(text): href
         for href, text in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', main, re.S)
     }
 

@@ -5,18 +5,17 @@ and the same without JavaScript.
 
 import re
 import time
+from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, Request, Route, expect
 
 from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months, previous_month, this_month
 
 from ..factories import PASSWORD, make_checkin, make_user
-from . import test_checkin_browser
+from ..helpers import assert_no_trouble, log_in
 from .test_checkin_browser import (
-    assert_clean,
     is_autosave,
     level,
-    log_in,
     month_path,
     ratings,
     score,
@@ -26,24 +25,22 @@ from .test_checkin_browser import (
 )
 from .test_keyboard_browser import Keyboard
 
-watched = test_checkin_browser.watched  # the page that records CSP violations and other origins
-
 COPY = "Copy last month's answers"
 
 
-def progress(page: Page):
+def progress(page: Page) -> Locator:
     return page.get_by_text(re.compile(r"^\d+ of \d+ answered$"))
 
 
-def done_heading(page: Page, month=None):
+def done_heading(page: Page, month: date | None = None) -> Locator:
     return page.get_by_role("heading", name=f"Check-in for {(month or this_month()):%B} done")
 
 
-def intro(page: Page):
+def intro(page: Page) -> Locator:
     return page.locator("details#intro")
 
 
-def is_open(details) -> bool:
+def is_open(details: Locator) -> bool:
     return details.evaluate("details => details.open")
 
 
@@ -73,8 +70,7 @@ def last_month_done(user, level_of=lambda n: n % 4) -> CheckIn:
 # The landing page ----------------------------------------------------------------------
 
 
-def test_a_visitor_finds_the_landing_page_and_its_ways_in(watched, live_server):
-    page = watched
+def test_a_visitor_finds_the_landing_page_and_its_ways_in(page, live_server):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Notice early when a job is turning bad")
     expect(page.get_by_text("No single trigger is a reason to leave.")).to_be_visible()
@@ -86,16 +82,13 @@ def test_a_visitor_finds_the_landing_page_and_its_ways_in(watched, live_server):
     page.go_back()
     page.get_by_role("link", name="Log in", exact=True).click()
     expect(page).to_have_url(live_server.url + "/accounts/login/")
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
 # A first check-in on a phone -------------------------------------------------------------
 
 
-def test_a_new_accounts_first_check_in_on_a_phone_explains_itself_counts_up_and_ends_done(
-    watched, live_server
-):
-    page = watched
+def test_a_new_accounts_first_check_in_on_a_phone_explains_itself_counts_up_and_ends_done(page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")
     page.get_by_role("link", name="Sign up", exact=True).click()
@@ -128,7 +121,7 @@ def test_a_new_accounts_first_check_in_on_a_phone_explains_itself_counts_up_and_
     expect(page.get_by_text("How the check-in works")).to_be_visible()
 
     # The progress follows what the server confirmed, and only that.
-    held = []
+    held: list[Route] = []
     page.route(
         "**/check-in/**",
         lambda route: held.append(route) if is_autosave(route.request) else route.continue_(),
@@ -174,14 +167,13 @@ def test_a_new_accounts_first_check_in_on_a_phone_explains_itself_counts_up_and_
     expect(done_heading(page)).to_be_visible()
     expect(progress(page)).to_have_text("14 of 14 answered")
     assert page.evaluate("localStorage.length") == 0
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
 # Copy last month --------------------------------------------------------------------------
 
 
-def test_copying_last_month_with_the_keyboard_alone(watched, live_server):
-    page = watched
+def test_copying_last_month_with_the_keyboard_alone(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 720})
     user = make_user("kai")
     UserSettings.objects.filter(user=user).update(checkin_intro=False)  # a returning person
@@ -220,21 +212,23 @@ def test_copying_last_month_with_the_keyboard_alone(watched, live_server):
     assert (checkin.hours, checkin.notes) == (None, "")
     assert set(checkin.ratings.values_list("note", flat=True)) == {""}
     assert keys.presses <= 8
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
-def test_copying_waits_for_answers_still_saving_and_answers_changed_meanwhile_go_after_it(
-    watched, live_server
-):
-    page = watched
+def test_copying_waits_for_answers_still_saving_and_answers_changed_meanwhile_go_after_it(page, live_server):
     user = make_user("ola")
     last_month_done(user, level_of=lambda n: 1)
     first, second = Trigger.objects.filter(user=user).order_by("position")[:2]
     log_in(page, live_server, user)
     page.goto(month_path(this_month()))
-    posts = []
-    page.on("request", lambda r: r.method == "POST" and posts.append(r.url.split("/")[-2]))
-    held = []
+    posts: list[str] = []
+
+    def record(request: Request) -> None:
+        if request.method == "POST":
+            posts.append(request.url.split("/")[-2])
+
+    page.on("request", record)
+    held: list[Route] = []
     page.route("**/copy/", lambda route: held.append(route))
 
     # An answer in its pause before saving: the copy goes only once it is saved.
@@ -261,11 +255,10 @@ def test_copying_waits_for_answers_still_saving_and_answers_changed_meanwhile_go
     assert set(stored.values()) == {1}
     for trigger in Trigger.objects.filter(user=user):
         expect(trigger_group(page, trigger).get_by_role("status")).to_have_text("Saved")
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
-def test_a_copy_that_leaves_questions_open_takes_the_focus_to_the_first_of_them(watched, live_server):
-    page = watched
+def test_a_copy_that_leaves_questions_open_takes_the_focus_to_the_first_of_them(page, live_server):
     user = make_user("ivo")
     make_checkin(
         user, add_months(this_month(), -2), {Trigger.objects.filter(user=user).last(): 2}, wellbeing=3
@@ -278,7 +271,7 @@ def test_a_copy_that_leaves_questions_open_takes_the_focus_to_the_first_of_them(
     expect(score(page, "Job satisfaction", 1)).to_be_focused()
     expect(page.get_by_role("button", name=COPY)).to_be_hidden()
     expect(done_heading(page)).to_have_count(0)
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
 # Without JavaScript ------------------------------------------------------------------------
@@ -312,8 +305,7 @@ def test_without_javascript_the_introduction_hides_and_last_month_copies_with_a_
 # Every page that changed, on a phone ---------------------------------------------------
 
 
-def test_no_page_scrolls_sideways_on_a_360_or_390_pixel_phone(watched, live_server):
-    page = watched
+def test_no_page_scrolls_sideways_on_a_360_or_390_pixel_phone(page, live_server):
     user = make_user("pia")
     make_checkin(user, add_months(this_month(), -3), {Trigger.objects.filter(user=user).first(): 3}, hours=45)
     paths = [month_path(this_month()), "/history/", "/checklist/", "/"]
@@ -332,7 +324,7 @@ def test_no_page_scrolls_sideways_on_a_360_or_390_pixel_phone(watched, live_serv
     missed = add_months(this_month(), -1)
     page.get_by_role("link", name=f"Fill in {missed:%B}").click()
     expect(page).to_have_url(live_server.url + month_path(missed))
-    assert_clean(page)
+    assert_no_trouble(page)
 
 
 # Where each answer sits, for every group on the page: its buttons' boxes and its card's.
@@ -354,9 +346,8 @@ LAYOUT = """
 
 
 def test_on_a_phone_the_scores_and_levels_keep_one_row_in_order_and_titles_stay_in_their_card(
-    watched, live_server
+    page, live_server
 ):
-    page = watched
     user = make_user("lin")
     long_title = "Decisions about my own project are made in meetings I am not invited to, " * 2
     Trigger.objects.create(user=user, title=long_title.strip(), position=99)
@@ -373,4 +364,4 @@ def test_on_a_phone_the_scores_and_levels_keep_one_row_in_order_and_titles_stay_
         assert groups[0]["words"] == ["1", "2", "3", "4", "5"]
         assert groups[-1]["words"] == ["Not present", "Faint", "Clear", "Strong"]
         assert_fits(page, width)
-    assert_clean(page)
+    assert_no_trouble(page)
