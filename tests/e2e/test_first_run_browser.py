@@ -327,6 +327,21 @@ def test_no_page_scrolls_sideways_on_a_360_or_390_pixel_phone(page, live_server)
     assert_no_trouble(page)
 
 
+def test_on_a_laptop_the_history_shows_every_column_without_scrolling_sideways(page, live_server):
+    user = make_user("noa")
+    trigger = Trigger.objects.filter(user=user).first()
+    make_checkin(user, this_month(), {trigger: 2}, wellbeing=3, satisfaction=3, energy=3, hours=40)
+    make_checkin(user, add_months(this_month(), -9), {trigger: 3}, energy=2, hours=55)  # backfilled
+    log_in(page, live_server, user)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/history/")
+    expect(page.get_by_role("row", name=re.compile("Backfilled"))).to_contain_text("55")
+    frame = page.locator(".table-wrap")
+    assert frame.evaluate("frame => frame.scrollWidth <= frame.clientWidth"), "the history scrolls sideways"
+    expect(page.get_by_role("columnheader", name="Weekly hours")).to_be_in_viewport()
+    assert_no_trouble(page)
+
+
 # Where each answer sits, for every group on the page: its buttons' boxes and its card's.
 LAYOUT = """
 () => [...document.querySelectorAll("fieldset")].map((group) => {
