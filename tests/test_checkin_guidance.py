@@ -270,7 +270,7 @@ def test_the_save_button_is_on_the_page_for_a_browser_without_javascript(owner_c
 
 
 def test_existing_triggers_still_worded_as_their_default_get_its_short_name(db):
-    migration = importlib.import_module("assessments.migrations.0012_trigger_short_name_and_checkin_intro")
+    migration = importlib.import_module("assessments.migrations.0013_trigger_short_name_and_checkin_intro")
     user = make_user("earlier", default_checklist=False)
     kept = make_trigger(user, "Lack of career improvement or growth potential")
     reworded = make_trigger(user, "Lack of career growth, and no training budget")

@@ -34,7 +34,7 @@ def name_old_defaults(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0011_shared_links"),
+        ("assessments", "0012_checklist_changes"),
     ]
 
     operations = [
