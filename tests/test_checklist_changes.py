@@ -188,10 +188,10 @@ def test_the_checklist_lists_its_changes_newest_first_with_their_dates(owner_cli
     clock.move_to(MAY)
     trigger.reword("Meetings eat every afternoon")
     clock.move_to(datetime(2025, 6, 17, 10, tzinfo=UTC))
-    owner.triggers.get(title__startswith="Being unsatisfied").toggle_private()
+    owner.triggers.get(title__startswith="Unsatisfied").toggle_private()
     text = changes_section(owner_client.get(reverse("checklist")).text)
     assert (
-        "17 Jun 2025 Made private “Being unsatisfied at my job” "
+        "17 Jun 2025 Made private “Unsatisfied enough to look elsewhere” "
         "20 May 2025 Reworded “Too many meetings” to “Meetings eat every afternoon” "
         "4 Mar 2025 Added “Too many meetings”"
     ) in text
