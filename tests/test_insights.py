@@ -301,7 +301,7 @@ def demo_findings() -> dict:
 
 def test_the_demo_shows_lower_satisfaction_in_months_growth_stalled_and_lower_wellbeing_with_distrust(db):
     findings = demo_findings()
-    growth = findings[8, "satisfaction", SAME]  # Lack of career improvement or growth potential
+    growth = findings[8, "satisfaction", SAME]  # No room to grow
     assert growth.shown and growth.up.months >= 10 and growth.down.months >= 10
     assert growth.difference <= -2.0
     # Of the findings about job satisfaction with ten months or more on each side (the trigger

@@ -58,9 +58,7 @@ def test_the_demos_insights_are_drawn_without_breaking_the_policy_and_fit_the_sc
     demo.get_by_role("link", name="What goes with your satisfaction").click()
     expect(demo.get_by_role("heading", name="What goes with your satisfaction", level=1)).to_be_visible()
     same = demo.get_by_role("region", name="In the same month")
-    expect(
-        same.get_by_role("row", name="Lack of career improvement or growth potential Job satisfaction")
-    ).to_be_visible()
+    expect(same.get_by_role("row", name="No room to grow Job satisfaction")).to_be_visible()
     expect(demo.get_by_text("This shows what went together, not what caused what.")).to_be_visible()
     # The private trigger is on its owner's own page.
     expect(same.get_by_role("row", name=f"{TRUST} Wellbeing")).to_be_visible()
