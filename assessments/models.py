@@ -196,8 +196,8 @@ class Trigger(models.Model):
 
     @property
     def name(self) -> str:
-        """What charts and other tight places call the trigger."""
-        return self.title
+        """What charts and other tight places call the trigger: its short name, if it has one."""
+        return self.short_name or self.title
 
     @staticmethod
     def no_room(*, active: int, total: int) -> str:

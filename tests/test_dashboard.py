@@ -705,6 +705,16 @@ def test_titles_with_quotes_and_tags_read_as_written_in_every_chart(owner_client
     assert visible_text(heat).startswith("Trigger") and 'Pay "cut" <b>now</b>' in visible_text(heat)
 
 
+def test_a_trigger_with_a_short_name_goes_by_it_in_the_heatmap_and_the_pairs(owner_client, owner):
+    long = make_trigger(owner, "Leadership that doesn’t respect the company values", short_name="Values")
+    plain = make_trigger(owner, "Plain")
+    make_checkin(owner, this_month(), {long: 3, plain: 3})
+    page = dashboard(owner_client).text
+    heat = section(page, r'<table class="heatmap.*?</table>')
+    assert '<span title="Leadership that doesn’t respect the company values">Values</span>' in heat
+    assert "Values + Plain: <span" in section(page, r'<ol class="pairs">.*?</ol>')
+
+
 def test_the_tables_beside_the_charts_have_the_same_numbers(owner_client, three_months):
     page = dashboard(owner_client).text
     table = visible_text(
