@@ -84,7 +84,8 @@ class YearReview:
 
     @property
     def missed(self) -> list[date]:
-        return [m.month for m in self.months if not m.checked_in]
+        """Months without a check-in; this month isn't missed while it lasts."""
+        return [m.month for m in self.months if not m.checked_in and m.month < this_month()]
 
     @property
     def wellbeing(self) -> float | None:

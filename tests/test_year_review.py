@@ -12,6 +12,7 @@ from assessments import exports, year_review
 from assessments.models import CheckIn, Job, Rating, Trigger, UserSettings, add_months, this_month
 
 from .factories import make_checkin, make_trigger
+from .helpers import visible_text
 
 YEAR = 2024
 
@@ -204,6 +205,18 @@ def test_this_year_counts_its_months_so_far(owner):
     result = year_review.build(owner, this_month().year, triggers=triggers, visibility={})
     assert len(result.months) == this_month().month
     assert result.so_far == (this_month().month < 12)
+
+
+def test_this_month_is_not_missed_before_its_check_in(owner, client):
+    trigger = make_trigger(owner, "Growth")
+    last = add_months(this_month(), -1)
+    make_checkin(owner, last, {trigger: 2})
+    result = year_review.build(owner, this_month().year, triggers=list(owner.triggers.all()), visibility={})
+    assert this_month() not in result.missed
+    assert last not in result.missed and result.months[-1].month == this_month()
+    client.force_login(owner)
+    page = visible_text(client.get(f"/year/{this_month().year}/").content.decode())
+    assert f"{this_month():%B} Not checked in yet" in page
 
 
 # Private triggers and themes -------------------------------------------------------
