@@ -25,18 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.load import environment, free_port, manage, start_server, stop_server  # noqa: E402
+from tests.server import CHROMIUM, CHROMIUM_ARGS, start_demo, stop_server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = ["/", "/?range=all"]
 
 CHARTS = "svg.plot, table.heatmap, ol.pairs"
@@ -94,17 +84,11 @@ def main():
     args = parser.parse_args()
     width, height = (int(n) for n in args.viewport.split("x"))
     folder = Path(tempfile.mkdtemp())
-    env = environment(f"sqlite:///{folder / 'db.sqlite3'}") | {"STATIC_ROOT": str(folder / "static")}
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "seed_demo")
-    port = free_port()
-    server = start_server(env, port)
-    base = f"http://127.0.0.1:{port}"
+    base, server = start_demo(folder)
     rows = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             state = log_in(browser, base)
             for path in PAGES:
                 visit(browser, base, path, state, {"width": width, "height": height})  # warms the server

@@ -12,6 +12,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# Debian's Chromium, as the browser tests and bench/browser.py launch it.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -74,3 +85,14 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 def stop_server(server: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM) -> None:
     os.killpg(server.pid, sig)
     server.wait()
+
+
+def start_demo(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """A fresh SQLite database in `folder` with the demo account, the static files collected,
+    and the server on it: its address and its process."""
+    env = environment(f"sqlite:///{folder / 'db.sqlite3'}") | {"STATIC_ROOT": str(folder / "static")}
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "seed_demo")
+    port = free_port()
+    return f"http://127.0.0.1:{port}", start_server(env, port)

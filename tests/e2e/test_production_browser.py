@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from ..helpers import assert_no_trouble, watch
-from ..server import environment, free_port, manage, start_server, stop_server
+from ..server import start_demo, stop_server
 
 PAGES = ["/", "/?range=all", "/check-in/", "/history/", "/checklist/", "/export/", "/settings/"]
 
@@ -15,13 +15,8 @@ PAGES = ["/", "/?range=all", "/check-in/", "/history/", "/checklist/", "/export/
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("production")
-    env = environment(f"sqlite:///{folder / 'db.sqlite3'}") | {"STATIC_ROOT": str(folder / "static")}
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "seed_demo")
-    port = free_port()
-    server = start_server(env, port)
-    yield f"http://127.0.0.1:{port}"
+    address, server = start_demo(folder)
+    yield address
     stop_server(server)
 
 
