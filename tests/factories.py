@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from assessments.models import CheckIn, Rating, Trigger, UserSettings
+from assessments.models import CheckIn, Rating, Trigger, UserSettings, add_months
 from assessments.services import create_account
 
 PASSWORD = "a-long-test-password"
@@ -28,3 +28,17 @@ def make_checkin(user, month: date, ratings: dict | None = None, **fields) -> Ch
     for trigger, level in (ratings or {}).items():
         Rating.objects.create(checkin=checkin, trigger=trigger, level=level)
     return checkin
+
+
+def fill_years(user, triggers, first: date, years: int, **fields) -> None:
+    """A check-in every month for `years` years from `first`, every trigger rated, its
+    satisfaction going round 1 to 5 and its levels round the four."""
+    checkins = CheckIn.objects.bulk_create(
+        CheckIn(user=user, month=add_months(first, n), satisfaction=1 + n % 5, wellbeing=3, **fields)
+        for n in range(12 * years)
+    )
+    Rating.objects.bulk_create(
+        Rating(checkin=checkin, trigger=trigger, level=(n + m) % 4)
+        for n, checkin in enumerate(checkins)
+        for m, trigger in enumerate(triggers)
+    )

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from assessments import insights
 from assessments.insights import LATER, SAME, Side
-from assessments.models import CheckIn, Rating, UserSettings, add_months
+from assessments.models import CheckIn, UserSettings, add_months
 
-from .factories import make_checkin, make_trigger
+from .factories import fill_years, make_checkin, make_trigger
 from .helpers import search
 
 JAN_2024 = date(2024, 1, 1)
@@ -258,19 +258,6 @@ def test_the_dashboard_links_to_the_page(owner_client, growth):
 # Cost ------------------------------------------------------------------------------
 
 
-def fill_years(user, triggers, years: int) -> None:
-    """A check-in every month for `years` years from January 2000, every trigger rated."""
-    checkins = CheckIn.objects.bulk_create(
-        CheckIn(user=user, month=add_months(date(2000, 1, 1), n), satisfaction=1 + n % 5, wellbeing=3)
-        for n in range(12 * years)
-    )
-    Rating.objects.bulk_create(
-        Rating(checkin=checkin, trigger=trigger, level=(n + m) % 4)
-        for n, checkin in enumerate(checkins)
-        for m, trigger in enumerate(triggers)
-    )
-
-
 # The session, its user, the settings, the triggers, the same month's means, the next month's.
 QUERIES = 6
 
@@ -281,7 +268,7 @@ def test_the_page_runs_as_many_queries_for_twenty_years_as_for_one(
 ):
     UserSettings.of(owner)
     triggers = [make_trigger(owner, f"Trigger {n}") for n in range(11)]
-    fill_years(owner, triggers, years)
+    fill_years(owner, triggers, date(2000, 1, 1), years)
     with django_assert_num_queries(QUERIES):
         response = owner_client.get(reverse("insights"))
     assert len(response.context["insights"].same) == 22  # every trigger, both scores

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import exports, year_review
 from assessments.models import CheckIn, Job, Rating, Trigger, UserSettings, add_months, this_month
 
-from .factories import make_checkin, make_trigger
+from .factories import fill_years, make_checkin, make_trigger
 from .helpers import visible_text
 
 YEAR = 2024
@@ -369,22 +369,6 @@ def test_the_dashboard_and_the_export_page_link_to_the_year(owner_client, owner)
 # Cost ------------------------------------------------------------------------------
 
 
-def fill_years(user, triggers, years: int) -> None:
-    """A check-in every month for `years` years up to December 2024, every trigger rated."""
-    first = date(YEAR - years + 1, 1, 1)
-    checkins = CheckIn.objects.bulk_create(
-        CheckIn(
-            user=user, month=add_months(first, n), satisfaction=1 + n % 5, wellbeing=3, talking_points="Hi"
-        )
-        for n in range(12 * years)
-    )
-    Rating.objects.bulk_create(
-        Rating(checkin=checkin, trigger=trigger, level=(n + m) % 4)
-        for n, checkin in enumerate(checkins)
-        for m, trigger in enumerate(triggers)
-    )
-
-
 # The session and its user; the triggers; the remembered choices (settings, the default
 # period); the settings; the year's ratings; its check-ins; the top triggers and how many
 # turned up; the theme counts; the pairs; the job changes; the years with check-ins.
@@ -397,7 +381,7 @@ def test_the_page_runs_as_many_queries_for_twenty_years_as_for_one(
 ):
     UserSettings.of(owner)
     triggers = [make_trigger(owner, f"Trigger {n}", theme="Team" if n < 2 else "") for n in range(11)]
-    fill_years(owner, triggers, years)
+    fill_years(owner, triggers, date(YEAR - years + 1, 1, 1), years, talking_points="Hi")
     choices = {f"t_{triggers[0].pk}": "theme", f"t_{triggers[1].pk}": "theme"}
     with django_assert_num_queries(QUERIES):
         response = page(owner_client, **choices)
