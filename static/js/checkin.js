@@ -29,7 +29,8 @@
   // people wonder whether to press it. Enter in a field still posts the form (see "submit").
   form.querySelector(".actions").hidden = true;
 
-  const LEVEL_PAUSE = 500; // arrow keys step through the levels: save where they stop
+  const LEVEL_PAUSE = 500; // arrow keys step through the levels: save where they stop;
+  // a click or a tap chooses once, and saves at once
   const TYPING_PAUSE = 800;
   const FIRST_RETRY = 1000;
   const LAST_RETRY = 30000;
@@ -46,6 +47,7 @@
   let submitWhenSaved = false;
   let copyWhenSaved = false;
   let leaving = false;
+  let pointing = false; // the last choice came from a pointer, not the keyboard
 
   const SAVING = { text: "Saving…", className: "saving" };
   const SAVED = { text: "Saved", className: "ok" };
@@ -312,11 +314,13 @@
     else confirmed.set(answer, bodyOf(answer));
   }
 
+  form.addEventListener("pointerdown", () => { pointing = true; });
+  form.addEventListener("keydown", () => { pointing = false; });
   form.addEventListener("change", (event) => {
     const answer = event.target.closest(ANSWERS);
     if (!answer) return;
-    if (event.target.type === "radio") changed(answer, LEVEL_PAUSE);
-    else queue(answer); // a text field left or confirmed: save now
+    if (event.target.type === "radio" && !pointing) changed(answer, LEVEL_PAUSE);
+    else queue(answer); // clicked, or a text field left or confirmed: save now
   });
   form.addEventListener("input", (event) => {
     const answer = event.target.closest(ANSWERS);

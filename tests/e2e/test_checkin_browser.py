@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from playwright.sync_api import Dialog, Locator, Page, Request, expect
+from playwright.sync_api import Dialog, Locator, Page, Request, Route, expect
 
 from assessments.models import CheckIn, Rating, Trigger, previous_month, this_month
 
@@ -308,6 +308,29 @@ def test_without_javascript_the_checklist_adds_a_trigger(js_off_page, live_serve
     assert Trigger.objects.filter(user=user, title="No budget for training", retired__isnull=True).exists()
 
 
+def test_a_click_saves_at_once_and_arrow_keys_save_where_they_stop(watched, live_server):
+    page = watched
+    user = make_user("max")
+    trigger = Trigger.objects.filter(user=user)[0]
+    log_in(page, live_server, user)
+    page.clock.install()
+    page.goto(month_path(this_month()))
+    page.clock.pause_at(page.evaluate("Date.now()") + 1)  # no pause ends by itself now
+    sent = autosaves(page)
+
+    level(page, trigger, "Faint").click()
+    expect(status(page, trigger)).to_have_text("Saved")
+    level(page, trigger, "Faint").press("ArrowRight")
+    expect(level(page, trigger, "Clear")).to_be_checked()
+    page.wait_for_timeout(200)  # time for a save to go out, were it not waiting for the pause
+    expect(status(page, trigger)).to_have_text("Saving…")
+    page.clock.fast_forward(500)
+    expect(status(page, trigger)).to_have_text("Saved")
+    assert [post[f"level_{trigger.pk}"] for post in sent] == [["1"], ["2"]]
+    assert ratings(user, this_month()) == {trigger.pk: 2}
+    assert_clean(page)
+
+
 # 5 ---------------------------------------------------------------------------
 
 
@@ -353,6 +376,7 @@ def test_impossible_weekly_hours_get_a_message_beside_the_field_and_change_nothi
     make_checkin(user, this_month(), {trigger: 1}, hours=40)
     before = snapshot()
     log_in(page, live_server, user)
+    page.clock.install()
     page.goto(month_path(this_month()))
 
     hours = page.get_by_label("Typical weekly hours")
@@ -369,7 +393,8 @@ def test_impossible_weekly_hours_get_a_message_beside_the_field_and_change_nothi
     expect(status).not_to_contain_text("Saved")
     expect(page.get_by_text("Saved", exact=True)).to_have_count(0)
     # A refusal is final: retrying the same value would only be refused again.
-    page.wait_for_timeout(2500)  # past the first two retries a failure would get
+    page.clock.fast_forward(30_000)  # past any retry
+    page.wait_for_timeout(200)  # time for a retry to show up, were there one
     assert [post["hours"] for post in sent] == [["-3"]]
     expect(status).not_to_contain_text("Saved")
     assert snapshot() == before
@@ -426,16 +451,21 @@ def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(w
     user = make_user("rue")
     trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
+    page.clock.install()  # the page's timers: the backoff is skipped, not waited out
     page.goto(month_path(this_month()))
     summary(page).evaluate("element => { element.__sameElement = true; }")
     sent = autosaves(page)
 
-    fail_autosaves(page, answer_500)
+    held: list[Route] = []
+    fail_autosaves(page, lambda route: answer_500(route) if held else held.append(route))
     level(page, trigger, "Faint").check()
     expect(status(page, trigger)).to_have_text("Saving…")
+    wait_until(page, lambda: held)
+    answer_500(held[0])
     expect(trigger_group(page, trigger).get_by_role("alert")).to_have_text(NOT_SAVED)
     expect(status(page, trigger)).to_have_text(NOT_SAVED)
     # Retried by itself, without anyone touching the page.
+    page.clock.fast_forward(1000)
     wait_until(page, lambda: len(sent) >= 2)
 
     # Changed twice more during the outage: still not saved, and nothing stored.
@@ -446,7 +476,8 @@ def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(w
     expect(summary(page)).to_have_text("Nothing rated yet")
 
     page.unroute("**/check-in/**")
-    expect(status(page, trigger)).to_have_text("Saved", timeout=15_000)
+    page.clock.fast_forward(30_000)  # the longest a retry waits
+    expect(status(page, trigger)).to_have_text("Saved")
     expect(summary(page)).to_have_text("1 trigger turning up together")
     assert summary(page).evaluate("element => element.__sameElement") is True
     assert ratings(user, this_month()) == {trigger.pk: 3}
@@ -496,6 +527,7 @@ def test_leaving_with_an_unsaved_answer_asks_first_and_nothing_that_showed_saved
     user = make_user("dee")
     first, second = Trigger.objects.filter(user=user)[:2]
     log_in(page, live_server, user)
+    page.clock.install()
     page.goto(month_path(this_month()))
     set_marker(page)
 
@@ -518,7 +550,8 @@ def test_leaving_with_an_unsaved_answer_asks_first_and_nothing_that_showed_saved
 
     sent = autosaves(page)
     page.unroute("**/check-in/**")
-    expect(status(page, second)).to_have_text("Saved", timeout=15_000)
+    page.clock.fast_forward(30_000)  # the longest a retry waits
+    expect(status(page, second)).to_have_text("Saved")
     expect(wellbeing.get_by_role("status")).to_have_text("Saved")
     # In the order they were made.
     assert [next(iter(post)) for post in sent] == [f"level_{second.pk}", "wellbeing"]
@@ -542,6 +575,7 @@ def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live
     trigger = Trigger.objects.filter(user=user)[0]
     make_checkin(user, this_month(), {trigger: 2})
     log_in(page, live_server, user)
+    page.clock.install()
     page.goto(month_path(this_month()))
 
     page.context.set_offline(True)
@@ -556,9 +590,10 @@ def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live
     assert dialogs == ["beforeunload"]
     assert not page.is_closed()
 
-    page.wait_for_timeout(3000)  # the retries back off: the next one is seconds away now
-    page.context.set_offline(False)  # back online: saved at once, not at the next retry
-    expect(status(page, trigger)).to_have_text("Saved", timeout=2_000)
+    # Back online, it is saved at once, not at the next retry: the page's clock stands still.
+    page.clock.pause_at(page.evaluate("Date.now()") + 1)
+    page.context.set_offline(False)
+    expect(status(page, trigger)).to_have_text("Saved")
     rating = Rating.objects.get(trigger=trigger)
     assert (rating.level, rating.note) == (2, "Written on the train")
     assert_clean(page, allowed_console=(OFFLINE_LOGGED,))
@@ -569,6 +604,7 @@ def test_a_note_without_a_level_is_refused_in_place_once_then_saved_with_its_lev
     user = make_user("fay")
     trigger = Trigger.objects.filter(user=user)[0]
     log_in(page, live_server, user)
+    page.clock.install()
     page.goto(month_path(this_month()))
     sent = autosaves(page)
 
@@ -578,7 +614,8 @@ def test_a_note_without_a_level_is_refused_in_place_once_then_saved_with_its_lev
         f"Choose a level for “{trigger.title}” and its note is saved with it."
     )
     expect(trigger_group(page, trigger).get_by_role("alert")).to_have_count(0)
-    page.wait_for_timeout(2500)  # past the first two retries a failure would get
+    page.clock.fast_forward(30_000)  # past any retry
+    page.wait_for_timeout(200)  # time for a retry to show up, were there one
     assert len(sent) == 1
     expect(status(page, trigger)).not_to_contain_text("Saved")
     assert not Rating.objects.exists()
