@@ -371,9 +371,7 @@ def check(page: Page, scheme: str) -> dict:
 
 # Each width is a test of its own, so that they can run at the same time (pytest-xdist). A
 # width's every page is loaded once and checked in light, then in dark: the colour scheme
-# changes in place, as it does when the system's changes (the stylesheet follows it and the
-# dashboard redraws its charts, as tests/e2e/test_dashboard_browser.py checks). The width
-# is not changed in place: a chart shortens its labels to fit a phone when it is drawn.
+# changes in place, as it does when the system's changes (the stylesheet follows it).
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_has_no_accessibility_violation_in_light_and_dark_on_a_laptop_and_a_phone(
     browser, live_server, people, settings, width
