@@ -15,6 +15,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -42,7 +44,7 @@ from assessments.models import (
 )
 
 from .factories import PASSWORD, make_checkin, make_trigger, make_user
-from .helpers import account_snapshot, ago, client_for
+from .helpers import account_snapshot, ago, client_for, fill_to_the_ceilings
 
 pytestmark = pytest.mark.django_db
 
@@ -954,6 +956,38 @@ def test_a_backup_at_every_ceiling_restores(full, valid):
     assert Rating.objects.filter(checkin__user=full).count() == MAX_RATINGS
     assert text_used(full.pk) == MAX_TEXT
     assert ChecklistChange.objects.filter(user=full).count() == MAX_CHANGES
+
+
+def rows_handled(sql: str) -> int:
+    """The rows PostgreSQL's plan for `sql` produced or threw away, over all its loops."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        nodes = [cursor.fetchone()[0][0]["Plan"]]
+    total = 0
+    while nodes:
+        node = nodes.pop()
+        thrown = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Join Filter", 0)
+        total += node["Actual Loops"] * (node["Actual Rows"] + thrown)
+        nodes += node.get("Plans", [])
+    return total
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a matter of PostgreSQL's planner")
+def test_after_a_restore_at_the_ceilings_no_dashboard_query_reads_the_ratings_over_and_over(
+    transactional_db, owner, owner_client
+):
+    fill_to_the_ceilings(owner)
+    data = backup.parse(encoded(backup.dump(owner)))
+    # As autovacuum leaves tables whose rows were all deleted: pages it says hold none.
+    CheckIn.objects.all().delete()
+    Trigger.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (TRUNCATE false) assessments_trigger, assessments_rating")
+    backup.restore(owner, data)
+    with CaptureQueriesContext(connection) as queries:
+        assert owner_client.get(reverse("dashboard"), {"range": "all"}).status_code == 200
+    ratings = Rating.objects.count()
+    assert max(rows_handled(query["sql"]) for query in queries) < 10 * ratings
 
 
 def test_the_import_command_refuses_an_oversized_file(full, valid, tmp_path):
