@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's Chromium against the live test server."""
+"""Browser tests: Playwright driving Debian's Chromium headless shell against the live test server."""
 
 import os
 import shutil
@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from ..helpers import watch
-from ..server import CHROMIUM, CHROMIUM_ARGS
+from ..server import CHROMIUM_ARGS, HEADLESS_SHELL
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be
 # called from such a thread unless told it is safe, which it is in these tests.
@@ -24,14 +24,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+    if not shutil.which(HEADLESS_SHELL) and not os.path.exists(HEADLESS_SHELL):
         if os.environ.get("CI"):
-            pytest.fail(f"CI needs Chromium at {CHROMIUM} for the browser tests.")
-        pytest.skip(f"No Chromium at {CHROMIUM}: install it (apt-get install chromium).")
+            pytest.fail(f"CI needs Chromium at {HEADLESS_SHELL} for the browser tests.")
+        pytest.skip(f"No Chromium at {HEADLESS_SHELL}: install it (apt-get install chromium-headless-shell).")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=HEADLESS_SHELL, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
