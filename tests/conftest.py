@@ -63,7 +63,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     """PostgreSQL's test database, set for tests that each write a few rows.
 
     Django empties it after each test that commits (the browser tests) with TRUNCATE, which
-    gives every table and index new files: 128 ms a test. DELETE takes under 10; the foreign
+    gives every table and index new files: 128 ms a test. DELETE takes under 10 ms; the foreign
     keys are checked at commit, so the order doesn't matter.
 
     No autovacuum: seeing the rows that tests roll back as dead, it vacuums a table now and
