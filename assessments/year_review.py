@@ -96,10 +96,6 @@ class YearReview:
         return _mean(m.satisfaction for m in self.months)
 
     @property
-    def top_limit(self) -> int:
-        return TOP
-
-    @property
     def halves_from(self) -> int:
         return HALVES_FROM
 

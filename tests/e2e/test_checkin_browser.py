@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from playwright.sync_api import Dialog, Locator, Page, Request, Route, expect
+from pytest_django.live_server_helper import LiveServer
 
 from assessments.models import CheckIn, Rating, Trigger, previous_month, this_month
 
@@ -24,6 +25,14 @@ REFUSAL_LOGGED = "Failed to load resource: the server responded with a status of
 
 def month_path(month) -> str:
     return f"/check-in/{month:%Y-%m}/"
+
+
+def open_with_its_clock(page: Page, live_server: LiveServer, user) -> None:
+    """This month's check-in of `user`, in a page whose timers the test moves (page.clock):
+    a pause or a backoff is skipped, not waited out."""
+    log_in(page, live_server, user)
+    page.clock.install()
+    page.goto(month_path(this_month()))
 
 
 def level_groups(page: Page) -> Locator:
@@ -312,9 +321,7 @@ def test_a_click_saves_at_once_and_arrow_keys_save_where_they_stop(watched, live
     page = watched
     user = make_user("max")
     trigger = Trigger.objects.filter(user=user)[0]
-    log_in(page, live_server, user)
-    page.clock.install()
-    page.goto(month_path(this_month()))
+    open_with_its_clock(page, live_server, user)
     page.clock.pause_at(page.evaluate("Date.now()") + 1)  # no pause ends by itself now
     sent = autosaves(page)
 
@@ -375,9 +382,7 @@ def test_impossible_weekly_hours_get_a_message_beside_the_field_and_change_nothi
     trigger = Trigger.objects.filter(user=user)[0]
     make_checkin(user, this_month(), {trigger: 1}, hours=40)
     before = snapshot()
-    log_in(page, live_server, user)
-    page.clock.install()
-    page.goto(month_path(this_month()))
+    open_with_its_clock(page, live_server, user)
 
     hours = page.get_by_label("Typical weekly hours")
     expect(hours).to_have_value("40")
@@ -450,9 +455,7 @@ def test_a_failed_save_says_not_saved_retries_and_keeps_the_last_answer_chosen(w
     page = watched
     user = make_user("rue")
     trigger = Trigger.objects.filter(user=user)[0]
-    log_in(page, live_server, user)
-    page.clock.install()  # the page's timers: the backoff is skipped, not waited out
-    page.goto(month_path(this_month()))
+    open_with_its_clock(page, live_server, user)
     summary(page).evaluate("element => { element.__sameElement = true; }")
     sent = autosaves(page)
 
@@ -526,9 +529,7 @@ def test_leaving_with_an_unsaved_answer_asks_first_and_nothing_that_showed_saved
     page = watched
     user = make_user("dee")
     first, second = Trigger.objects.filter(user=user)[:2]
-    log_in(page, live_server, user)
-    page.clock.install()
-    page.goto(month_path(this_month()))
+    open_with_its_clock(page, live_server, user)
     set_marker(page)
 
     level(page, first, "Strong").check()
@@ -574,9 +575,7 @@ def test_a_note_typed_offline_is_saved_when_the_connection_is_back(watched, live
     user = make_user("eli")
     trigger = Trigger.objects.filter(user=user)[0]
     make_checkin(user, this_month(), {trigger: 2})
-    log_in(page, live_server, user)
-    page.clock.install()
-    page.goto(month_path(this_month()))
+    open_with_its_clock(page, live_server, user)
 
     page.context.set_offline(True)
     note = trigger_group(page, trigger).get_by_role("textbox", name="Note")
@@ -603,9 +602,7 @@ def test_a_note_without_a_level_is_refused_in_place_once_then_saved_with_its_lev
     page = watched
     user = make_user("fay")
     trigger = Trigger.objects.filter(user=user)[0]
-    log_in(page, live_server, user)
-    page.clock.install()
-    page.goto(month_path(this_month()))
+    open_with_its_clock(page, live_server, user)
     sent = autosaves(page)
 
     note = trigger_group(page, trigger).get_by_role("textbox", name="Note")
